@@ -1,0 +1,132 @@
+//! Per-request latency probes: a consumer brackets every take with
+//! [`Probe::start`] / [`Probe::stop`]. Throughput samples use [`NoProbe`],
+//! which compiles to nothing, so timestamps never slow the throughput figures.
+
+use hdrhistogram::Histogram;
+use serde::{Deserialize, Serialize};
+use std::time::Instant;
+
+/// Highest latency the histogram tracks exactly (60 s); longer ones saturate.
+const MAX_TRACKED_NS: u64 = 60_000_000_000;
+
+/// Something that may time each take of a number.
+pub trait Probe: Default + Send + 'static {
+    /// What `start` hands to `stop`.
+    type Mark: Copy;
+    /// Called just before a consumer asks for a number.
+    fn start(&self) -> Self::Mark;
+    /// Called just after it got the number.
+    fn stop(&mut self, mark: Self::Mark);
+    /// The recorded latencies, if this probe records any.
+    fn into_histogram(self) -> Option<Histogram<u64>>;
+}
+
+/// Records nothing and costs nothing.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoProbe;
+
+impl Probe for NoProbe {
+    type Mark = ();
+    #[inline(always)]
+    fn start(&self) {}
+    #[inline(always)]
+    fn stop(&mut self, _mark: ()) {}
+    fn into_histogram(self) -> Option<Histogram<u64>> {
+        None
+    }
+}
+
+/// Records every take's time in nanoseconds into an HDR histogram.
+#[derive(Debug, Clone)]
+pub struct Latency {
+    histogram: Histogram<u64>,
+}
+
+impl Default for Latency {
+    fn default() -> Self {
+        Latency { histogram: new_histogram() }
+    }
+}
+
+/// An empty histogram with the suite's bounds (1 ns .. 60 s, 3 significant digits).
+pub fn new_histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, MAX_TRACKED_NS, 3).expect("static histogram bounds are valid")
+}
+
+impl Probe for Latency {
+    type Mark = Instant;
+    #[inline]
+    fn start(&self) -> Instant {
+        Instant::now()
+    }
+    #[inline]
+    fn stop(&mut self, mark: Instant) {
+        let ns = u64::try_from(mark.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.histogram.saturating_record(ns.max(1));
+    }
+    fn into_histogram(self) -> Option<Histogram<u64>> {
+        Some(self.histogram)
+    }
+}
+
+/// Percentiles of every request's latency, merged across consumers and samples.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LatencyStats {
+    /// Requests recorded.
+    pub count: u64,
+    /// Samples the requests came from.
+    pub samples: usize,
+    /// Median, ns.
+    pub p50_ns: u64,
+    /// 90th percentile, ns.
+    pub p90_ns: u64,
+    /// 99th percentile, ns.
+    pub p99_ns: u64,
+    /// 99.9th percentile, ns.
+    pub p999_ns: u64,
+    /// Slowest request, ns.
+    pub max_ns: u64,
+}
+
+impl LatencyStats {
+    /// Summarises a merged histogram.
+    pub fn from_histogram(h: &Histogram<u64>, samples: usize) -> Self {
+        LatencyStats {
+            count: h.len(),
+            samples,
+            p50_ns: h.value_at_quantile(0.5),
+            p90_ns: h.value_at_quantile(0.9),
+            p99_ns: h.value_at_quantile(0.99),
+            p999_ns: h.value_at_quantile(0.999),
+            max_ns: h.max(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_are_monotonic_and_count_every_request() {
+        let mut probe = Latency::default();
+        for _ in 0..1000 {
+            let mark = probe.start();
+            std::hint::black_box((0..50).sum::<u64>());
+            probe.stop(mark);
+        }
+        let h = probe.into_histogram().unwrap();
+        let s = LatencyStats::from_histogram(&h, 1);
+        assert_eq!(s.count, 1000);
+        assert!(s.p50_ns <= s.p90_ns && s.p90_ns <= s.p99_ns && s.p99_ns <= s.p999_ns && s.p999_ns <= s.max_ns);
+        assert!(s.p50_ns >= 1);
+    }
+
+    #[test]
+    fn no_probe_records_nothing() {
+        let mut p = NoProbe;
+        let m = p.start();
+        p.stop(m);
+        assert!(p.into_histogram().is_none());
+    }
+}

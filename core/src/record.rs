@@ -1,0 +1,141 @@
+//! The result record: one per (runtime, executor, variant, workload), one
+//! JSON line on stdout with `--format json`. Every raw sample is kept so
+//! reports can be recomputed from records alone.
+
+use crate::latency::LatencyStats;
+use crate::resources::Resources;
+use crate::stats::Stats;
+use crate::{Family, Violation, Workload};
+use serde::{Deserialize, Serialize};
+
+/// Bumped whenever a field changes meaning or disappears.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// How the runtime executes consumers.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Executor {
+    /// e.g. `threads`, `multi-thread`, `current-thread`, `async-executor`.
+    pub flavor: String,
+    /// Executor worker threads; `None` for OS threads (one per consumer).
+    pub workers: Option<usize>,
+}
+
+impl std::fmt::Display for Executor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.workers {
+            Some(w) => write!(f, "{}, {} worker{}", self.flavor, w, if w == 1 { "" } else { "s" }),
+            None => write!(f, "{}", self.flavor),
+        }
+    }
+}
+
+/// How a cell ended. Only `Ok` is ever ranked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Every sample ran and validated.
+    Ok,
+    /// A sample broke the contract (a number lost, duplicated, out of order).
+    Invalid,
+    /// A sample errored or panicked, or the process crashed.
+    Failed,
+    /// A sample did not finish within its deadline.
+    Hung,
+    /// The process was killed for exceeding its time limit (set by xtask).
+    Timeout,
+}
+
+impl Status {
+    /// The lowercase name used in tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Invalid => "invalid",
+            Status::Failed => "failed",
+            Status::Hung => "hung",
+            Status::Timeout => "timeout",
+        }
+    }
+}
+
+/// The settings a record was measured with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Counted samples asked for.
+    pub samples: usize,
+    /// Warm-up samples run first and not counted.
+    pub warmup: usize,
+    /// Seconds after which no further counted sample starts (at least 3 are taken).
+    pub budget_s: f64,
+    /// Whether latency samples were taken.
+    pub latency: bool,
+}
+
+/// The machine, as far as a runtime binary can tell cheaply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Host {
+    /// Logical cores available to the process.
+    pub logical_cores: usize,
+    /// Operating system family.
+    pub os: String,
+}
+
+impl Host {
+    /// Reads this machine.
+    pub fn current() -> Host {
+        Host { logical_cores: crate::workload::available_parallelism(), os: std::env::consts::OS.to_string() }
+    }
+}
+
+/// One cell's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// [`SCHEMA_VERSION`] when written.
+    pub schema: u32,
+    /// Runtime name, e.g. `sync`, `tokio`.
+    pub runtime: String,
+    /// Executor details.
+    pub executor: Executor,
+    /// Variant name.
+    pub variant: String,
+    /// Variant family.
+    pub family: Family,
+    /// Primitive exercised.
+    pub primitive: String,
+    /// Workload measured.
+    pub workload: Workload,
+    /// Machine it ran on.
+    pub host: Host,
+    /// Settings it ran with.
+    pub settings: Settings,
+    /// How it ended.
+    pub status: Status,
+    /// What went wrong, for any status but `ok`.
+    pub error: Option<String>,
+    /// The broken contract, for `invalid`.
+    pub violation: Option<Violation>,
+    /// Samples (warm-up, counted and latency) that ran and passed validation.
+    pub validated_samples: usize,
+    /// Every counted sample's dispense time, ns, in order.
+    pub dispense_ns: Vec<u64>,
+    /// Every counted sample's setup time (spawn, start line, join), ns.
+    pub setup_ns: Vec<u64>,
+    /// Summary of `dispense_ns`; absent when no sample was counted.
+    pub stats: Option<Stats>,
+    /// OS resource use over the counted samples.
+    pub resources: Option<Resources>,
+    /// Per-request latency percentiles (with `--latency`).
+    pub latency: Option<LatencyStats>,
+}
+
+impl Record {
+    /// True when the record may be ranked.
+    pub fn is_ok(&self) -> bool {
+        self.status == Status::Ok
+    }
+
+    /// Human name of the runtime with its executor, e.g. `tokio (multi-thread, 2 workers)`.
+    pub fn runtime_label(&self) -> String {
+        format!("{} ({})", self.runtime, self.executor)
+    }
+}

@@ -1,0 +1,186 @@
+//! The sample loop: warm-up samples, counted samples until the sample count
+//! or the time budget is reached, optional latency samples; every sample run
+//! under a deadline and validated outside the clock.
+
+use crate::latency::{LatencyStats, new_histogram};
+use crate::record::{Executor, Host, Record, SCHEMA_VERSION, Settings, Status};
+use crate::resources::{Resources, Usage};
+use crate::stats::Stats;
+use crate::variant::RunFn;
+use crate::{Mode, Sample, SampleError, Variant, Workload, validate};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
+
+/// The budget never cuts the counted samples below this many.
+pub const MIN_SAMPLES: usize = 3;
+/// Latency samples taken after the counted samples with `--latency`.
+pub const LATENCY_SAMPLES: usize = 3;
+
+/// How many samples to take and how long to wait for each.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// Counted samples wanted.
+    pub samples: usize,
+    /// Warm-up samples, run and validated but not counted.
+    pub warmup: usize,
+    /// No counted sample starts after this much time (once [`MIN_SAMPLES`] are in).
+    pub budget: Duration,
+    /// A sample still running after this long is reported as hung.
+    pub sample_timeout: Duration,
+    /// Take latency samples too.
+    pub latency: bool,
+}
+
+/// A runtime: its name, executor, context and variants.
+pub struct Runtime<C: 'static> {
+    /// e.g. `sync`, `tokio`.
+    pub name: &'static str,
+    /// Executor details for the records.
+    pub executor: Executor,
+    /// What every sample runs on (e.g. the tokio runtime), built once per process.
+    pub ctx: Arc<C>,
+    /// The variants, in `--list` order.
+    pub variants: &'static [Variant<C>],
+}
+
+/// Runs one sample on a thread of its own so a hung sample can be abandoned;
+/// returns the sample and the OS counters around it (spawn to join).
+pub fn run_sample<C: Send + Sync + 'static>(
+    ctx: &Arc<C>,
+    run: RunFn<C>,
+    workload: Workload,
+    mode: Mode,
+    timeout: Duration,
+) -> Result<(Sample, Usage, Usage), SampleError> {
+    let (tx, rx) = mpsc::channel();
+    let ctx = Arc::clone(ctx);
+    std::thread::Builder::new()
+        .name("sample".into())
+        .spawn(move || {
+            let before = Usage::now();
+            let result = catch_unwind(AssertUnwindSafe(|| run(&ctx, &workload, mode)));
+            let after = Usage::now();
+            // The receiver is gone only if the sample was already declared hung.
+            let _ = tx.send((result, before, after));
+        })
+        .map_err(|e| SampleError::Spawn(e.to_string()))?;
+    match rx.recv_timeout(timeout) {
+        Ok((Ok(result), before, after)) => result.map(|s| (s, before, after)),
+        Ok((Err(panic), _, _)) => Err(SampleError::Panicked(panic_message(&*panic))),
+        Err(mpsc::RecvTimeoutError::Timeout) => Err(SampleError::Hung { secs: timeout.as_secs_f64() }),
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err(SampleError::Panicked("sample thread vanished".into())),
+    }
+}
+
+/// The text of a panic payload.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "non-string panic".into())
+}
+
+/// Runs a sample and validates it outside the clock.
+fn validated<C: Send + Sync + 'static>(
+    ctx: &Arc<C>,
+    variant: &Variant<C>,
+    workload: Workload,
+    mode: Mode,
+    cfg: &RunConfig,
+) -> Result<(Sample, Usage, Usage), SampleError> {
+    let (sample, before, after) = run_sample(ctx, variant.run, workload, mode, cfg.sample_timeout)?;
+    validate(&workload, &sample.lists).map_err(SampleError::Invalid)?;
+    Ok((sample, before, after))
+}
+
+/// Runs every sample of one variant on one workload and returns its record.
+pub fn run_variant<C: Send + Sync + 'static>(
+    runtime: &Runtime<C>,
+    variant: &Variant<C>,
+    workload: Workload,
+    cfg: &RunConfig,
+) -> Record {
+    let mut record = Record {
+        schema: SCHEMA_VERSION,
+        runtime: runtime.name.to_string(),
+        executor: runtime.executor.clone(),
+        variant: variant.name.to_string(),
+        family: variant.family,
+        primitive: variant.primitive.to_string(),
+        workload,
+        host: Host::current(),
+        settings: Settings {
+            samples: cfg.samples,
+            warmup: cfg.warmup,
+            budget_s: cfg.budget.as_secs_f64(),
+            latency: cfg.latency,
+        },
+        status: Status::Ok,
+        error: None,
+        violation: None,
+        validated_samples: 0,
+        dispense_ns: Vec::new(),
+        setup_ns: Vec::new(),
+        stats: None,
+        resources: None,
+        latency: None,
+    };
+    if let Err(e) = measure(runtime, variant, workload, cfg, &mut record) {
+        record.status = match &e {
+            SampleError::Invalid(_) => Status::Invalid,
+            SampleError::Hung { .. } => Status::Hung,
+            _ => Status::Failed,
+        };
+        if let SampleError::Invalid(v) = &e {
+            record.violation = Some(v.clone());
+        }
+        record.error = Some(e.to_string());
+    }
+    record.stats = Stats::compute(&record.dispense_ns, &record.setup_ns, workload.total());
+    record
+}
+
+fn measure<C: Send + Sync + 'static>(
+    runtime: &Runtime<C>,
+    variant: &Variant<C>,
+    workload: Workload,
+    cfg: &RunConfig,
+    record: &mut Record,
+) -> Result<(), SampleError> {
+    let ctx = &runtime.ctx;
+    for _ in 0..cfg.warmup {
+        validated(ctx, variant, workload, Mode::Throughput, cfg)?;
+        record.validated_samples += 1;
+    }
+    let floor = MIN_SAMPLES.min(cfg.samples);
+    let started = Instant::now();
+    let mut resources = Resources::default();
+    while record.dispense_ns.len() < cfg.samples
+        && (record.dispense_ns.len() < floor || started.elapsed() < cfg.budget)
+    {
+        let (sample, before, after) = validated(ctx, variant, workload, Mode::Throughput, cfg)?;
+        record.validated_samples += 1;
+        resources.add_span(before, after, sample.dispense + sample.setup);
+        record.dispense_ns.push(nanos(sample.dispense));
+        record.setup_ns.push(nanos(sample.setup));
+        record.resources = Some(resources.clone());
+    }
+    if cfg.latency {
+        let mut merged = new_histogram();
+        for _ in 0..LATENCY_SAMPLES {
+            let (sample, ..) = validated(ctx, variant, workload, Mode::Latency, cfg)?;
+            record.validated_samples += 1;
+            if let Some(h) = sample.latency {
+                merged.add(&h).expect("histograms share bounds");
+            }
+        }
+        record.latency = Some(LatencyStats::from_histogram(&merged, LATENCY_SAMPLES));
+    }
+    Ok(())
+}
+
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}

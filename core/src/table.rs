@@ -1,0 +1,129 @@
+//! The human table a runtime binary prints by default, and the unit
+//! formatting the reports share.
+
+use crate::record::Record;
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{CellAlignment, Table};
+use std::fmt::Write;
+
+/// Formats nanoseconds with a unit chosen by magnitude (ns, µs, ms, s).
+pub fn format_ns(ns: f64) -> String {
+    match ns {
+        x if x < 1e3 => format!("{x:.1} ns"),
+        x if x < 1e6 => format!("{:.1} µs", x / 1e3),
+        x if x < 1e9 => format!("{:.1} ms", x / 1e6),
+        x => format!("{:.2} s", x / 1e9),
+    }
+}
+
+/// Formats KiB as MiB.
+pub fn format_kib(kib: u64) -> String {
+    format!("{:.1} MiB", kib as f64 / 1024.0)
+}
+
+/// Records of one run ranked: valid ones by median, then the rest in order.
+pub fn ranked(records: &[Record]) -> Vec<&Record> {
+    let mut ok: Vec<&Record> = records.iter().filter(|r| r.is_ok() && r.stats.is_some()).collect();
+    ok.sort_by(|a, b| median(a).total_cmp(&median(b)));
+    ok.extend(records.iter().filter(|r| !(r.is_ok() && r.stats.is_some())));
+    ok
+}
+
+fn median(r: &Record) -> f64 {
+    r.stats.as_ref().map_or(f64::INFINITY, |s| s.median_ns)
+}
+
+/// The line every report opens with: workload, cores and oversubscription.
+pub fn context_line(r: &Record) -> String {
+    let cores = r.host.logical_cores;
+    let busy = r.workload.consumers + 1;
+    let mut line = format!(
+        "workload {} ({} numbers) · {} · {} logical cores",
+        r.workload,
+        r.workload.total(),
+        r.runtime_label(),
+        cores
+    );
+    if busy > cores {
+        let _ = write!(line, " · {} consumers + producer on {} cores: oversubscribed", r.workload.consumers, cores);
+    }
+    line
+}
+
+/// Renders records as a ranked table followed by a hyperfine-like summary.
+pub fn render(records: &[Record]) -> String {
+    let mut out = String::new();
+    let Some(first) = records.first() else {
+        return "no variants ran\n".into();
+    };
+    let _ = writeln!(out, "{}", context_line(first));
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).set_header(vec![
+        "#", "variant", "family", "median", "spread (IQR)", "min … max", "ns/number", "numbers/s", "setup", "CPU/wall",
+        "peak RSS", "samples", "status",
+    ]);
+    let ranked = ranked(records);
+    for (i, r) in ranked.iter().enumerate() {
+        let mut row = vec![
+            if r.is_ok() { (i + 1).to_string() } else { "-".into() },
+            r.variant.clone(),
+            r.family.as_str().into(),
+        ];
+        match &r.stats {
+            Some(s) => row.extend([
+                format_ns(s.median_ns),
+                format!("± {}", format_ns(s.iqr_ns)),
+                format!("{} … {}", format_ns(s.min_ns), format_ns(s.max_ns)),
+                format!("{:.1}", s.ns_per_number),
+                format!("{:.2} M", s.numbers_per_sec / 1e6),
+                format_ns(s.setup_median_ns),
+            ]),
+            None => row.extend(std::iter::repeat_n(String::new(), 6)),
+        }
+        match &r.resources {
+            Some(res) => row.extend([format!("{:.2}", res.cpu_per_wall), format_kib(res.peak_rss_kib)]),
+            None => row.extend([String::new(), String::new()]),
+        }
+        row.push(r.dispense_ns.len().to_string());
+        row.push(r.status.as_str().into());
+        table.add_row(row);
+    }
+    for col in [0, 3, 4, 5, 6, 7, 8, 9, 10, 11] {
+        if let Some(c) = table.column_mut(col) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let _ = writeln!(out, "{table}");
+    for r in records.iter().filter(|r| !r.is_ok()) {
+        let _ = writeln!(out, "{} {}: {}", r.variant, r.status.as_str(), r.error.as_deref().unwrap_or(""));
+    }
+    out.push_str(&summary(&ranked));
+    out
+}
+
+/// "X ran N times faster than Y" lines, as hyperfine prints them.
+pub fn summary(ranked: &[&Record]) -> String {
+    let ok: Vec<&&Record> = ranked.iter().filter(|r| r.is_ok()).collect();
+    let mut out = String::new();
+    let Some(fastest) = ok.first() else { return out };
+    let best = median(fastest);
+    let _ = writeln!(out, "Summary\n  {} ran", fastest.variant);
+    for r in ok.iter().skip(1) {
+        let ratio = if best > 0.0 { median(r) / best } else { f64::INFINITY };
+        let _ = writeln!(out, "  {ratio:>8.2} times faster than {}", r.variant);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_follow_magnitude() {
+        assert_eq!(format_ns(12.34), "12.3 ns");
+        assert_eq!(format_ns(12_340.0), "12.3 µs");
+        assert_eq!(format_ns(12_340_000.0), "12.3 ms");
+        assert_eq!(format_ns(2_500_000_000.0), "2.50 s");
+    }
+}
