@@ -157,8 +157,7 @@ fn measure<C: Send + Sync + 'static>(
     let floor = MIN_SAMPLES.min(cfg.samples);
     let started = Instant::now();
     let mut resources = Resources::default();
-    while record.dispense_ns.len() < cfg.samples
-        && (record.dispense_ns.len() < floor || started.elapsed() < cfg.budget)
+    while record.dispense_ns.len() < cfg.samples && (record.dispense_ns.len() < floor || started.elapsed() < cfg.budget)
     {
         let (sample, before, after) = validated(ctx, variant, workload, Mode::Throughput, cfg)?;
         record.validated_samples += 1;

@@ -98,10 +98,7 @@ pub struct Consumed<P> {
 }
 
 /// Folds joined consumers (in index order) into a [`Sample`].
-pub fn collect<P: crate::Probe>(
-    mut timeline: Timeline,
-    consumed: impl IntoIterator<Item = Consumed<P>>,
-) -> Sample {
+pub fn collect<P: crate::Probe>(mut timeline: Timeline, consumed: impl IntoIterator<Item = Consumed<P>>) -> Sample {
     let mut lists = Vec::new();
     let mut latency: Option<Histogram<u64>> = None;
     for c in consumed {

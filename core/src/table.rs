@@ -59,16 +59,24 @@ pub fn render(records: &[Record]) -> String {
     let _ = writeln!(out, "{}", context_line(first));
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED).set_header(vec![
-        "#", "variant", "family", "median", "spread (IQR)", "min … max", "ns/number", "numbers/s", "setup", "CPU/wall",
-        "peak RSS", "samples", "status",
+        "#",
+        "variant",
+        "family",
+        "median",
+        "spread (IQR)",
+        "min … max",
+        "ns/number",
+        "numbers/s",
+        "setup",
+        "CPU/wall",
+        "peak RSS",
+        "samples",
+        "status",
     ]);
     let ranked = ranked(records);
     for (i, r) in ranked.iter().enumerate() {
-        let mut row = vec![
-            if r.is_ok() { (i + 1).to_string() } else { "-".into() },
-            r.variant.clone(),
-            r.family.as_str().into(),
-        ];
+        let mut row =
+            vec![if r.is_ok() { (i + 1).to_string() } else { "-".into() }, r.variant.clone(), r.family.as_str().into()];
         match &r.stats {
             Some(s) => row.extend([
                 format_ns(s.median_ns),

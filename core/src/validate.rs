@@ -98,11 +98,9 @@ pub fn validate(workload: &Workload, lists: &[Vec<u64>]) -> Result<(), Violation
     }
     // All N*T numbers present once: only the split between consumers can be wrong.
     match lists.iter().position(|l| l.len() != workload.per_consumer) {
-        Some(consumer) => Err(Violation::Count {
-            consumer,
-            expected: workload.per_consumer,
-            got: lists[consumer].len(),
-        }),
+        Some(consumer) => {
+            Err(Violation::Count { consumer, expected: workload.per_consumer, got: lists[consumer].len() })
+        }
         None => Ok(()),
     }
 }

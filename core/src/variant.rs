@@ -82,7 +82,18 @@ pub enum Capacity {
     Bounded,
 }
 
+/// `const BOUNDED: bool` argument for a bounded variant (see [`Capacity::new`]).
+pub const BOUNDED: bool = true;
+/// `const BOUNDED: bool` argument for an unbounded variant.
+pub const UNBOUNDED: bool = false;
+
 impl Capacity {
+    /// [`Capacity::Bounded`] if `bounded`, else [`Capacity::Unbounded`]; lets
+    /// a variant list pick the capacity with a const generic.
+    pub const fn new(bounded: bool) -> Self {
+        if bounded { Capacity::Bounded } else { Capacity::Unbounded }
+    }
+
     /// Capacity of the shared request channel: `None` is unbounded.
     pub fn requests(self, workload: &Workload) -> Option<usize> {
         match self {

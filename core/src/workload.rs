@@ -72,9 +72,7 @@ impl Workload {
         }
         let overflow = WorkloadError::Overflow { consumers, per_consumer };
         let total = consumers.checked_mul(per_consumer).ok_or(overflow)?;
-        let need = total
-            .saturating_mul(BYTES_PER_NUMBER)
-            .saturating_add(consumers.saturating_mul(BYTES_PER_CONSUMER));
+        let need = total.saturating_mul(BYTES_PER_NUMBER).saturating_add(consumers.saturating_mul(BYTES_PER_CONSUMER));
         if need > memory_bytes / 2 {
             return Err(WorkloadError::TooBig {
                 consumers,

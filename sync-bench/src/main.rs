@@ -1,1 +1,36 @@
-fn main(){}
+//! `sync-bench`: the dispenser on OS threads, one thread per consumer.
+
+mod channel;
+mod counter;
+mod loops;
+mod start_line;
+mod variants;
+
+use clap::Parser;
+use dispenser_core::cli::{self, CommonArgs};
+use dispenser_core::record::Executor;
+use dispenser_core::runner::Runtime;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// The dispenser on OS threads: one thread per consumer (and one producer).
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+fn main() -> ExitCode {
+    let cli: Cli = cli::parse();
+    let runtime = Runtime {
+        name: "sync",
+        executor: Executor {
+            flavor: "threads".into(),
+            workers: None,
+        },
+        ctx: Arc::new(()),
+        variants: variants::VARIANTS,
+    };
+    cli::main(&cli.common, runtime)
+}

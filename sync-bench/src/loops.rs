@@ -1,0 +1,204 @@
+//! The dispensing loops, written once: a thread harness, the single-thread
+//! baseline, the shared counter, and the round trip over any [`Channel`].
+
+use crate::channel::Channel;
+use crate::counter::Counter;
+use crate::start_line::StartLine;
+use dispenser_core::{
+    Capacity, Consumed, Latency, Mode, NoProbe, Probe, Sample, SampleError, Timeline, Workload,
+};
+use std::thread::{Builder, Scope, ScopedJoinHandle};
+use std::time::Instant;
+
+/// Runs one sample of `$f::<P>` with the probe that `mode` asks for.
+macro_rules! with_probe {
+    ($mode:expr, $f:ident :: <$($t:ty),*> ($($arg:expr),*)) => {
+        match $mode {
+            Mode::Throughput => $f::<$($t,)* NoProbe>($($arg),*),
+            Mode::Latency => $f::<$($t,)* Latency>($($arg),*),
+        }
+    };
+}
+
+/// One thread fills every list in turn, without synchronisation: the floor.
+pub fn single_thread(_: &(), w: &Workload, mode: Mode) -> Result<Sample, SampleError> {
+    with_probe!(mode, baseline(w))
+}
+
+fn baseline<P: Probe>(w: &Workload) -> Result<Sample, SampleError> {
+    let mut timeline = Timeline::begin();
+    let mut lists: Vec<Vec<u64>> = (0..w.consumers)
+        .map(|_| Vec::with_capacity(w.per_consumer))
+        .collect();
+    let mut probe = P::default();
+    let start = Instant::now();
+    let mut next = 0u64;
+    for _ in 0..w.per_consumer {
+        for list in lists.iter_mut() {
+            let mark = probe.start();
+            list.push(std::hint::black_box(next));
+            next += 1;
+            probe.stop(mark);
+        }
+    }
+    timeline.started(start);
+    timeline.finished(Instant::now());
+    Ok(timeline.end(lists, probe.into_histogram()))
+}
+
+/// Every consumer takes the next number from a shared counter `K`.
+pub fn counter<K: Counter>(_: &(), w: &Workload, mode: Mode) -> Result<Sample, SampleError> {
+    with_probe!(mode, counter_sample::<K>(w))
+}
+
+fn counter_sample<K: Counter, P: Probe>(w: &Workload) -> Result<Sample, SampleError> {
+    let timeline = Timeline::begin();
+    let counter = K::default();
+    let takers = (0..w.consumers).map(|_| || Ok(counter.take())).collect();
+    run_threads::<P, _>(timeline, w, takers, |_| Ok(()))
+}
+
+/// Round trip: consumer `i` sends `i` on a shared request channel and waits
+/// for its number on reply channel `i`; one producer owns the counter.
+/// `BOUNDED` picks [`Capacity::Bounded`] over [`Capacity::Unbounded`].
+pub fn round_trip<C: Channel, const BOUNDED: bool>(
+    _: &(),
+    w: &Workload,
+    mode: Mode,
+) -> Result<Sample, SampleError> {
+    with_probe!(mode, round_trip_sample::<C>(w, Capacity::new(BOUNDED)))
+}
+
+fn round_trip_sample<C: Channel, P: Probe>(
+    w: &Workload,
+    capacity: Capacity,
+) -> Result<Sample, SampleError> {
+    let timeline = Timeline::begin();
+    let (request_tx, request_rx) = C::channel::<usize>(capacity.requests(w));
+    let (reply_txs, reply_rxs): (Vec<_>, Vec<_>) = (0..w.consumers)
+        .map(|_| C::channel::<u64>(capacity.replies()))
+        .unzip();
+    let takers = reply_rxs
+        .into_iter()
+        .enumerate()
+        .map(|(i, reply_rx)| {
+            let request_tx = request_tx.clone();
+            move || {
+                if !C::send(&request_tx, i) {
+                    return Err(SampleError::Closed(
+                        "producer gone before a request was sent",
+                    ));
+                }
+                C::recv(&reply_rx).ok_or(SampleError::Closed("producer gone before it replied"))
+            }
+        })
+        .collect();
+    // Only consumers hold request senders, so the producer sees the channel
+    // close if they all die instead of waiting forever.
+    drop(request_tx);
+    let total = w.total();
+    let producer = move |_: ()| {
+        for next in 0..total {
+            let i = C::recv(&request_rx).ok_or(SampleError::Closed(
+                "every consumer gone before the last request",
+            ))?;
+            if !C::send(&reply_txs[i], next) {
+                return Err(SampleError::Closed("a consumer left before its reply"));
+            }
+        }
+        Ok(())
+    };
+    run_threads::<P, _>(timeline, w, takers, producer)
+}
+
+/// What a thread does after leaving the start line, besides the consumers.
+trait Producer: FnOnce(()) -> Result<(), SampleError> + Send {}
+impl<F: FnOnce(()) -> Result<(), SampleError> + Send> Producer for F {}
+
+/// Spawns one thread per taker (and one for the producer), parks them all at
+/// the start line, releases them together and joins them.
+///
+/// `takers` yield numbers; a consumer thread calls its taker T times. The
+/// producer (a no-op for shared counters) runs after the start line too.
+fn run_threads<P: Probe, F>(
+    timeline: Timeline,
+    w: &Workload,
+    takers: Vec<F>,
+    producer: impl Producer,
+) -> Result<Sample, SampleError>
+where
+    F: FnMut() -> Result<u64, SampleError> + Send,
+{
+    let line = StartLine::default();
+    let per_consumer = w.per_consumer;
+    std::thread::scope(|s| {
+        let spawned = spawn_all::<P, F>(s, &line, per_consumer, takers, producer);
+        let (producer, consumers) = match spawned {
+            Ok(handles) => handles,
+            Err(e) => {
+                line.call_off();
+                return Err(e);
+            }
+        };
+        line.open_when_parked(consumers.len() + 1);
+        let consumed: Vec<Consumed<P>> =
+            consumers.into_iter().map(join).collect::<Result<_, _>>()?;
+        join(producer)?;
+        Ok(dispenser_core::collect(timeline, consumed))
+    })
+}
+
+type Handles<'s, P> = (
+    ScopedJoinHandle<'s, Result<(), SampleError>>,
+    Vec<ScopedJoinHandle<'s, Result<Consumed<P>, SampleError>>>,
+);
+
+fn spawn_all<'s, 'e, P: Probe, F>(
+    s: &'s Scope<'s, 'e>,
+    line: &'s StartLine,
+    per_consumer: usize,
+    takers: Vec<F>,
+    producer: impl Producer + 's,
+) -> Result<Handles<'s, P>, SampleError>
+where
+    F: FnMut() -> Result<u64, SampleError> + Send + 's,
+{
+    let spawn_error = |e: std::io::Error| SampleError::Spawn(e.to_string());
+    let producer = Builder::new()
+        .name("producer".into())
+        .spawn_scoped(s, move || if line.wait() { producer(()) } else { Ok(()) })
+        .map_err(spawn_error)?;
+    let mut consumers = Vec::with_capacity(takers.len());
+    for mut take in takers {
+        let handle = Builder::new()
+            .spawn_scoped(s, move || {
+                let mut numbers = Vec::with_capacity(per_consumer);
+                let mut probe = P::default();
+                if !line.wait() {
+                    return Err(SampleError::Closed("start called off"));
+                }
+                let started = Instant::now();
+                for _ in 0..per_consumer {
+                    let mark = probe.start();
+                    let number = take()?;
+                    probe.stop(mark);
+                    numbers.push(number);
+                }
+                Ok(Consumed {
+                    numbers,
+                    started,
+                    finished: Instant::now(),
+                    probe,
+                })
+            })
+            .map_err(spawn_error)?;
+        consumers.push(handle);
+    }
+    Ok((producer, consumers))
+}
+
+fn join<T>(handle: ScopedJoinHandle<'_, Result<T, SampleError>>) -> Result<T, SampleError> {
+    handle
+        .join()
+        .map_err(|p| SampleError::Panicked(dispenser_core::runner::panic_message(&*p)))?
+}
