@@ -183,3 +183,109 @@ fn measure<C: Send + Sync + 'static>(
 fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Family, Timeline};
+
+    fn runtime(variants: &'static [Variant<()>]) -> Runtime<()> {
+        Runtime {
+            name: "test",
+            executor: Executor { flavor: "threads".into(), workers: None },
+            ctx: Arc::new(()),
+            variants,
+        }
+    }
+
+    fn cfg() -> RunConfig {
+        RunConfig {
+            samples: 4,
+            warmup: 1,
+            budget: Duration::from_secs(5),
+            sample_timeout: Duration::from_secs(2),
+            latency: true,
+        }
+    }
+
+    /// Deals numbers in blocks: a correct (if single-threaded) dispenser.
+    fn blocks(_: &(), w: &Workload, _: Mode) -> Result<Sample, SampleError> {
+        let mut t = Timeline::begin();
+        t.started(Instant::now());
+        let lists = (0..w.consumers as u64)
+            .map(|i| (i * w.per_consumer as u64..(i + 1) * w.per_consumer as u64).collect())
+            .collect();
+        t.finished(Instant::now());
+        Ok(t.end(lists, Some(crate::latency::new_histogram())))
+    }
+
+    /// Hands out one number twice.
+    fn duplicating(c: &(), w: &Workload, m: Mode) -> Result<Sample, SampleError> {
+        let mut s = blocks(c, w, m)?;
+        s.lists[1][0] = s.lists[0][0];
+        Ok(s)
+    }
+
+    /// Never finishes, like a round trip whose reply was lost.
+    fn stuck(_: &(), _: &Workload, _: Mode) -> Result<Sample, SampleError> {
+        loop {
+            std::thread::park();
+        }
+    }
+
+    fn panicking(_: &(), _: &Workload, _: Mode) -> Result<Sample, SampleError> {
+        panic!("boom")
+    }
+
+    static VARIANTS: &[Variant<()>] = &[
+        Variant { name: "blocks", family: Family::Baseline, primitive: "-", run: blocks },
+        Variant { name: "duplicating", family: Family::Baseline, primitive: "-", run: duplicating },
+        Variant { name: "stuck", family: Family::Baseline, primitive: "-", run: stuck },
+        Variant { name: "panicking", family: Family::Baseline, primitive: "-", run: panicking },
+    ];
+
+    #[test]
+    fn a_valid_variant_is_ok_with_every_sample_counted() {
+        let r = run_variant(&runtime(VARIANTS), &VARIANTS[0], Workload { consumers: 3, per_consumer: 5 }, &cfg());
+        assert_eq!(r.status, Status::Ok, "{:?}", r.error);
+        assert_eq!(r.dispense_ns.len(), 4);
+        assert_eq!(r.setup_ns.len(), 4);
+        assert_eq!(r.validated_samples, 1 + 4 + LATENCY_SAMPLES);
+        assert_eq!(r.stats.as_ref().unwrap().samples, 4);
+        assert!(r.latency.is_some());
+    }
+
+    #[test]
+    fn an_invalid_sample_is_reported_not_ranked() {
+        let r = run_variant(&runtime(VARIANTS), &VARIANTS[1], Workload { consumers: 2, per_consumer: 2 }, &cfg());
+        assert_eq!(r.status, Status::Invalid);
+        assert!(matches!(r.violation, Some(crate::Violation::Duplicate { .. })));
+        assert!(r.dispense_ns.is_empty() && r.stats.is_none());
+    }
+
+    #[test]
+    fn a_hung_sample_is_reported_within_its_deadline() {
+        let mut c = cfg();
+        c.sample_timeout = Duration::from_millis(200);
+        let started = Instant::now();
+        let r = run_variant(&runtime(VARIANTS), &VARIANTS[2], Workload { consumers: 1, per_consumer: 1 }, &c);
+        assert_eq!(r.status, Status::Hung);
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_panic_is_a_failure() {
+        let r = run_variant(&runtime(VARIANTS), &VARIANTS[3], Workload { consumers: 1, per_consumer: 1 }, &cfg());
+        assert_eq!(r.status, Status::Failed);
+        assert!(r.error.unwrap().contains("boom"));
+    }
+
+    #[test]
+    fn the_budget_stops_after_the_minimum() {
+        let mut c = cfg();
+        c.samples = 1000;
+        c.budget = Duration::from_nanos(1);
+        let r = run_variant(&runtime(VARIANTS), &VARIANTS[0], Workload { consumers: 1, per_consumer: 1 }, &c);
+        assert_eq!(r.dispense_ns.len(), MIN_SAMPLES);
+    }
+}

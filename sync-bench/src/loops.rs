@@ -12,10 +12,10 @@ use std::time::Instant;
 
 /// Runs one sample of `$f::<P>` with the probe that `mode` asks for.
 macro_rules! with_probe {
-    ($mode:expr, $f:ident :: <$($t:ty),*> ($($arg:expr),*)) => {
+    ($mode:expr, $f:ident $(:: <$($t:ty),*>)? ($($arg:expr),*)) => {
         match $mode {
-            Mode::Throughput => $f::<$($t,)* NoProbe>($($arg),*),
-            Mode::Latency => $f::<$($t,)* Latency>($($arg),*),
+            Mode::Throughput => $f::<$($($t,)*)? NoProbe>($($arg),*),
+            Mode::Latency => $f::<$($($t,)*)? Latency>($($arg),*),
         }
     };
 }

@@ -62,3 +62,59 @@ mod tests {
         dispenser_core::Variant::check_names(super::VARIANTS).unwrap();
     }
 }
+
+#[cfg(test)]
+mod every_variant {
+    use dispenser_core::runner::{RunConfig, Runtime, run_variant};
+    use dispenser_core::{Executor, Status, Workload};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    /// Every variant, on few and many consumers, throughput and latency
+    /// samples, each sample validated by the runner.
+    #[test]
+    fn every_variant_is_valid_on_small_workloads() {
+        let runtime = Runtime {
+            name: "sync",
+            executor: Executor {
+                flavor: "threads".into(),
+                workers: None,
+            },
+            ctx: Arc::new(()),
+            variants: super::VARIANTS,
+        };
+        let cfg = RunConfig {
+            samples: 3,
+            warmup: 1,
+            budget: Duration::from_secs(10),
+            sample_timeout: Duration::from_secs(60),
+            latency: true,
+        };
+        for workload in [
+            Workload {
+                consumers: 3,
+                per_consumer: 200,
+            },
+            Workload {
+                consumers: 64,
+                per_consumer: 20,
+            },
+        ] {
+            for v in super::VARIANTS {
+                let r = run_variant(&runtime, v, workload, &cfg);
+                assert_eq!(
+                    r.status,
+                    Status::Ok,
+                    "{} on {workload}: {:?}",
+                    v.name,
+                    r.error
+                );
+                assert_eq!(
+                    r.validated_samples,
+                    1 + 3 + dispenser_core::runner::LATENCY_SAMPLES
+                );
+                assert_eq!(r.latency.unwrap().count, workload.total() * 3, "{}", v.name);
+            }
+        }
+    }
+}
