@@ -20,7 +20,7 @@ pub mod workload;
 
 pub use latency::{Latency, NoProbe, Probe};
 pub use record::{Executor, Record, Status};
-pub use sample::{Consumed, Sample, SampleError, Timeline, collect};
+pub use sample::{Consumed, Sample, SampleError, Timeline, collect, reserve_list};
 pub use validate::{Violation, validate};
 pub use variant::{Capacity, Family, Mode, Variant};
 pub use workload::{Workload, WorkloadError};

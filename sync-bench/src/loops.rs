@@ -6,6 +6,7 @@ use crate::counter::Counter;
 use crate::start_line::StartLine;
 use dispenser_core::{
     Capacity, Consumed, Latency, Mode, NoProbe, Probe, Sample, SampleError, Timeline, Workload,
+    reserve_list,
 };
 use std::thread::{Builder, Scope, ScopedJoinHandle};
 use std::time::Instant;
@@ -20,7 +21,8 @@ macro_rules! with_probe {
     };
 }
 
-/// One thread fills every list in turn, without synchronisation: the floor.
+/// One thread fills the lists one after the other, without
+/// synchronisation: the floor every concurrent variant is measured against.
 pub fn single_thread(_: &(), w: &Workload, mode: Mode) -> Result<Sample, SampleError> {
     with_probe!(mode, baseline(w))
 }
@@ -28,13 +30,15 @@ pub fn single_thread(_: &(), w: &Workload, mode: Mode) -> Result<Sample, SampleE
 fn baseline<P: Probe>(w: &Workload) -> Result<Sample, SampleError> {
     let mut timeline = Timeline::begin();
     let mut lists: Vec<Vec<u64>> = (0..w.consumers)
-        .map(|_| Vec::with_capacity(w.per_consumer))
+        .map(|_| reserve_list(w.per_consumer))
         .collect();
     let mut probe = P::default();
     let start = Instant::now();
     let mut next = 0u64;
-    for _ in 0..w.per_consumer {
-        for list in lists.iter_mut() {
+    // List by list rather than round robin: N interleaved write streams can
+    // alias in the L1 cache (equal page offsets) and the floor would measure that.
+    for list in lists.iter_mut() {
+        for _ in 0..w.per_consumer {
             let mark = probe.start();
             list.push(std::hint::black_box(next));
             next += 1;
@@ -172,7 +176,7 @@ where
     for mut take in takers {
         let handle = Builder::new()
             .spawn_scoped(s, move || {
-                let mut numbers = Vec::with_capacity(per_consumer);
+                let mut numbers = reserve_list(per_consumer);
                 let mut probe = P::default();
                 if !line.wait() {
                     return Err(SampleError::Closed("start called off"));
