@@ -88,8 +88,11 @@ impl Timeline {
 /// touched, so first-touch page faults happen in setup, not on the clock.
 pub fn reserve_list(capacity: usize) -> Vec<u64> {
     let mut list = Vec::with_capacity(capacity);
-    list.resize(capacity, 0);
-    list.clear();
+    // Writing the spare capacity (not `vec![0; n]`, which may get lazily
+    // mapped zero pages from calloc) makes the OS back every page now.
+    for slot in list.spare_capacity_mut() {
+        slot.write(0);
+    }
     std::hint::black_box(list)
 }
 
