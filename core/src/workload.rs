@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-/// Rough bytes a sample costs per number: the number itself in a consumer's
-/// list (8), the validation bitmap (1) and slack for channel buffers.
+/// Bytes a sample costs per number: the number in a consumer's list (8),
+/// its owner in validation (4) and its latency with `--latency` (4).
 const BYTES_PER_NUMBER: u64 = 16;
 /// Rough bytes a sample costs per consumer on top of its numbers: a thread's
 /// touched stack or a task, its reply channel and its list header.

@@ -33,6 +33,7 @@ fn baseline<P: Probe>(w: &Workload) -> Result<Sample, SampleError> {
         .map(|_| reserve_list(w.per_consumer))
         .collect();
     let mut probe = P::default();
+    probe.reserve(w.total() as usize);
     let start = Instant::now();
     let mut next = 0u64;
     // List by list rather than round robin: N interleaved write streams can
@@ -178,6 +179,7 @@ where
             .spawn_scoped(s, move || {
                 let mut numbers = reserve_list(per_consumer);
                 let mut probe = P::default();
+                probe.reserve(per_consumer);
                 if !line.wait() {
                     return Err(SampleError::Closed("start called off"));
                 }
