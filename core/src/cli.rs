@@ -136,36 +136,52 @@ impl CommonArgs {
 
 /// Everything a runtime binary does after parsing: list, or run the chosen
 /// variants and print their records. Exit status: 0 when every variant is
-/// valid, 1 when one failed, 2 for bad input.
+/// valid, 1 when one was not (or stdout went away), 2 for bad input.
 pub fn main<C: Send + Sync + 'static>(args: &CommonArgs, runtime: Runtime<C>) -> ExitCode {
-    match run(args, &runtime) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
+    if let Err(e) = Variant::check_names(runtime.variants) {
+        return usage_exit(UsageError(format!("bug in {}: {e}", runtime.name)));
+    }
+    let mut out = std::io::stdout().lock();
+    if args.list {
+        let names: String = runtime.variants.iter().map(|v| format!("{}\n", v.name)).collect();
+        return finish(out.write_all(names.as_bytes()).map(|()| true));
+    }
+    // Every input is checked before anything runs or is printed.
+    let checked = args.select(runtime.variants).and_then(|v| Ok((v, args.workload()?, args.run_config()?)));
+    match checked {
+        Ok((variants, workload, cfg)) => finish(run(args.format, &runtime, &variants, workload, &cfg, &mut out)),
         Err(e) => usage_exit(e),
     }
 }
 
-fn run<C: Send + Sync + 'static>(args: &CommonArgs, runtime: &Runtime<C>) -> Result<bool, UsageError> {
-    if let Err(e) = Variant::check_names(runtime.variants) {
-        return Err(UsageError(format!("bug in {}: {e}", runtime.name)));
-    }
-    let mut out = std::io::stdout().lock();
-    if args.list {
-        for v in runtime.variants {
-            writeln!(out, "{}", v.name)?;
+/// Maps the run's outcome to an exit status; a closed stdout is not a panic.
+fn finish(outcome: std::io::Result<bool>) -> ExitCode {
+    match outcome {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: cannot write the results: {e}");
+            ExitCode::FAILURE
         }
-        return Ok(true);
     }
-    let variants = args.select(runtime.variants)?;
-    let workload = args.workload()?;
-    let cfg = args.run_config()?;
+}
+
+fn run<C: Send + Sync + 'static>(
+    format: Format,
+    runtime: &Runtime<C>,
+    variants: &[&Variant<C>],
+    workload: Workload,
+    cfg: &RunConfig,
+    out: &mut impl Write,
+) -> std::io::Result<bool> {
     let mut records: Vec<Record> = Vec::new();
     for (i, variant) in variants.iter().enumerate() {
-        if args.format == Format::Table {
+        if format == Format::Table {
             eprintln!("[{}/{}] {} {} on {workload}", i + 1, variants.len(), runtime.name, variant.name);
         }
-        let record = run_variant(runtime, variant, workload, &cfg);
-        if args.format == Format::Json {
+        let record = run_variant(runtime, variant, workload, cfg);
+        if format == Format::Json {
             // One line per record, flushed at once so a reader (xtask) keeps
             // everything finished even if a later variant hangs.
             writeln!(out, "{}", serde_json::to_string(&record)?)?;
@@ -173,7 +189,7 @@ fn run<C: Send + Sync + 'static>(args: &CommonArgs, runtime: &Runtime<C>) -> Res
         }
         records.push(record);
     }
-    if args.format == Format::Table {
+    if format == Format::Table {
         write!(out, "{}", crate::table::render(&records))?;
     }
     Ok(records.iter().all(Record::is_ok))

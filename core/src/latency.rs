@@ -12,7 +12,7 @@ const MAX_TRACKED_NS: u64 = 60_000_000_000;
 /// Something that may time each take of a number.
 pub trait Probe: Default + Send + 'static {
     /// What `start` hands to `stop`.
-    type Mark: Copy;
+    type Mark: Copy + Send;
     /// Called just before a consumer asks for a number.
     fn start(&self) -> Self::Mark;
     /// Called just after it got the number.

@@ -1,1 +1,0 @@
-//! Async building blocks shared by the async runtimes (filled in by the async runtimes issue).
