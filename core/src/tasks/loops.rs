@@ -1,0 +1,324 @@
+//! The dispensing loops for async tasks, written once: a task harness, the
+//! shared counter, the round trip over any [`Channel`] and the actor with a
+//! [`Oneshot`] reply. Runtimes differ only in their [`Spawner`].
+
+use super::start_line::CallOffOnDrop;
+use super::{Channel, Counter, Oneshot, Spawner, StartLine};
+use crate::runner::panic_message;
+use crate::{
+    Capacity, Consumed, Family, Latency, Mode, NoProbe, Probe, Sample, SampleError, Timeline, Variant, Workload,
+    collect, reserve_list,
+};
+use futures_lite::FutureExt;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The variants every async runtime lists under these names, so a channel
+/// crate can be compared across runtimes (plus one async mutex per runtime).
+pub const CORE_MATRIX: &[&str] = &[
+    "atomic",
+    "async-channel-unbounded",
+    "async-channel-bounded",
+    "flume-unbounded",
+    "flume-bounded",
+    "tokio-mpsc-unbounded",
+    "tokio-mpsc-bounded",
+    "oneshot-actor",
+];
+
+/// Runs `$f::<.., P>` with the probe that `mode` asks for.
+macro_rules! with_probe {
+    ($mode:expr, $f:ident :: <$($t:ty),*> ($($arg:expr),*)) => {
+        match $mode {
+            Mode::Throughput => $f::<$($t,)* NoProbe>($($arg),*),
+            Mode::Latency => $f::<$($t,)* Latency>($($arg),*),
+        }
+    };
+}
+
+/// A shared-counter variant on runtime `S` (family atomic or lock).
+pub const fn counter_variant<S: Spawner, K: Counter>(
+    name: &'static str,
+    family: Family,
+    primitive: &'static str,
+) -> Variant<S> {
+    Variant { name, family, primitive, run: counter::<S, K> }
+}
+
+/// A round-trip variant over channel `C` on runtime `S`; `B` is
+/// [`crate::variant::BOUNDED`] or [`crate::variant::UNBOUNDED`].
+pub const fn channel_variant<S: Spawner, C: Channel, const B: bool>(name: &'static str) -> Variant<S> {
+    let primitive = if B { C::BOUNDED } else { C::UNBOUNDED };
+    Variant { name, family: Family::Channel, primitive, run: round_trip::<S, C, B> }
+}
+
+/// An actor variant: requests on `C` (bounded: one in flight per consumer)
+/// carry an `O` one-shot sender.
+pub const fn actor_variant<S: Spawner, C: Channel, O: Oneshot>(
+    name: &'static str,
+    primitive: &'static str,
+) -> Variant<S> {
+    Variant { name, family: Family::Actor, primitive, run: actor::<S, C, O> }
+}
+
+/// Every consumer task takes the next number from a shared counter `K`.
+pub fn counter<S: Spawner, K: Counter>(s: &S, w: &Workload, mode: Mode) -> Result<Sample, SampleError> {
+    with_probe!(mode, counter_sample::<S, K>(s, w))
+}
+
+fn counter_sample<S: Spawner, K: Counter, P: Probe>(s: &S, w: &Workload) -> Result<Sample, SampleError> {
+    let timeline = Timeline::begin();
+    let counter = Arc::new(K::default());
+    let takers = (0..w.consumers).map(|_| Shared(Arc::clone(&counter))).collect();
+    // No producer: a task that only passes the start line, as on threads.
+    run_tasks::<S, P, _>(s, timeline, w, takers, async { Ok(()) })
+}
+
+/// Round trip: consumer `i` sends `i` on a shared request channel and awaits
+/// its number on reply channel `i`; a producer task owns the counter.
+/// `BOUNDED` picks [`Capacity::Bounded`] over [`Capacity::Unbounded`].
+pub fn round_trip<S: Spawner, C: Channel, const BOUNDED: bool>(
+    s: &S,
+    w: &Workload,
+    mode: Mode,
+) -> Result<Sample, SampleError> {
+    with_probe!(mode, round_trip_sample::<S, C>(s, w, Capacity::new(BOUNDED)))
+}
+
+fn round_trip_sample<S: Spawner, C: Channel, P: Probe>(
+    s: &S,
+    w: &Workload,
+    capacity: Capacity,
+) -> Result<Sample, SampleError> {
+    let timeline = Timeline::begin();
+    let (request_tx, request_rx) = C::channel::<usize>(capacity.requests(w));
+    let (reply_txs, reply_rxs): (Vec<_>, Vec<_>) =
+        (0..w.consumers).map(|_| C::channel::<u64>(capacity.replies())).unzip();
+    let takers = reply_rxs
+        .into_iter()
+        .enumerate()
+        .map(|(index, replies)| Ask::<C> { index, requests: request_tx.clone(), replies })
+        .collect();
+    // Only consumers hold request senders, so the producer sees the channel
+    // close if they all die instead of waiting forever.
+    drop(request_tx);
+    run_tasks::<S, P, _>(s, timeline, w, takers, serve::<C>(request_rx, reply_txs, w.total()))
+}
+
+/// The producer of a round trip: receive `i`, reply with the next number.
+async fn serve<C: Channel>(
+    mut requests: C::Receiver<usize>,
+    mut replies: Vec<C::Sender<u64>>,
+    total: u64,
+) -> Result<(), SampleError> {
+    for next in 0..total {
+        let i =
+            C::recv(&mut requests).await.ok_or(SampleError::Closed("every consumer gone before the last request"))?;
+        if !C::send(&mut replies[i], next).await {
+            return Err(SampleError::Closed("a consumer left before its reply"));
+        }
+    }
+    Ok(())
+}
+
+/// Actor: each request carries a fresh one-shot sender; the producer task
+/// answers on it. The request channel is bounded to one request per consumer.
+pub fn actor<S: Spawner, C: Channel, O: Oneshot>(s: &S, w: &Workload, mode: Mode) -> Result<Sample, SampleError> {
+    with_probe!(mode, actor_sample::<S, C, O>(s, w))
+}
+
+fn actor_sample<S: Spawner, C: Channel, O: Oneshot, P: Probe>(s: &S, w: &Workload) -> Result<Sample, SampleError> {
+    let timeline = Timeline::begin();
+    let (request_tx, request_rx) = C::channel::<O::Sender<u64>>(Capacity::Bounded.requests(w));
+    let takers = (0..w.consumers).map(|_| Mailbox::<C, O> { requests: request_tx.clone() }).collect();
+    drop(request_tx);
+    run_tasks::<S, P, _>(s, timeline, w, takers, answer::<C, O>(request_rx, w.total()))
+}
+
+/// The actor: receive a one-shot sender, answer with the next number.
+async fn answer<C: Channel, O: Oneshot>(
+    mut requests: C::Receiver<O::Sender<u64>>,
+    total: u64,
+) -> Result<(), SampleError> {
+    for next in 0..total {
+        let reply =
+            C::recv(&mut requests).await.ok_or(SampleError::Closed("every consumer gone before the last request"))?;
+        if !O::send(reply, next) {
+            return Err(SampleError::Closed("a consumer dropped its one-shot receiver"));
+        }
+    }
+    Ok(())
+}
+
+/// What a consumer task awaits for each number.
+trait Taker: Send + 'static {
+    fn take(&mut self) -> impl Future<Output = Result<u64, SampleError>> + Send;
+}
+
+/// A consumer of a shared counter.
+struct Shared<K>(Arc<K>);
+
+impl<K: Counter> Taker for Shared<K> {
+    async fn take(&mut self) -> Result<u64, SampleError> {
+        Ok(self.0.take().await)
+    }
+}
+
+/// A round-trip consumer: its index, a request sender and its reply channel.
+struct Ask<C: Channel> {
+    index: usize,
+    requests: C::Sender<usize>,
+    replies: C::Receiver<u64>,
+}
+
+impl<C: Channel> Taker for Ask<C> {
+    async fn take(&mut self) -> Result<u64, SampleError> {
+        if !C::send(&mut self.requests, self.index).await {
+            return Err(SampleError::Closed("producer gone before a request was sent"));
+        }
+        C::recv(&mut self.replies).await.ok_or(SampleError::Closed("producer gone before it replied"))
+    }
+}
+
+/// An actor's client: a request sender; every request brings its own reply channel.
+struct Mailbox<C: Channel, O: Oneshot> {
+    requests: C::Sender<O::Sender<u64>>,
+}
+
+impl<C: Channel, O: Oneshot> Taker for Mailbox<C, O> {
+    async fn take(&mut self) -> Result<u64, SampleError> {
+        let (reply_tx, reply_rx) = O::oneshot();
+        if !C::send(&mut self.requests, reply_tx).await {
+            return Err(SampleError::Closed("actor gone before a request was sent"));
+        }
+        O::recv(reply_rx).await.ok_or(SampleError::Closed("actor dropped a request unanswered"))
+    }
+}
+
+/// Spawns the producer and one task per taker, parks them all at the start
+/// line, opens it, and joins them; all from the coordinator future that the
+/// runtime blocks on. The coordinator never dispenses.
+fn run_tasks<S: Spawner, P: Probe, K: Taker>(
+    s: &S,
+    timeline: Timeline,
+    w: &Workload,
+    takers: Vec<K>,
+    producer: impl Future<Output = Result<(), SampleError>> + Send + 'static,
+) -> Result<Sample, SampleError> {
+    let line = Arc::new(StartLine::new(takers.len() + 1));
+    let per_consumer = w.per_consumer;
+    s.block_on(async {
+        let _call_off = CallOffOnDrop(&line);
+        let producer = {
+            let line = Arc::clone(&line);
+            s.spawn(catching(async move { if line.wait().await { producer.await } else { Ok(()) } }))
+        };
+        let consumers: Vec<_> = takers
+            .into_iter()
+            .map(|t| s.spawn(catching(consume::<P, K>(Arc::clone(&line), per_consumer, t))))
+            .collect();
+        line.open_when_all_parked().await;
+        let mut consumed = Vec::with_capacity(consumers.len());
+        for consumer in consumers {
+            consumed.push(consumer.await??);
+        }
+        producer.await??;
+        Ok(collect(timeline, consumed))
+    })
+}
+
+/// One consumer task: reserve its list, park, then take T numbers.
+async fn consume<P: Probe, K: Taker>(
+    line: Arc<StartLine>,
+    per_consumer: usize,
+    mut taker: K,
+) -> Result<Consumed<P>, SampleError> {
+    let mut numbers = reserve_list(per_consumer);
+    let mut probe = P::default();
+    if !line.wait().await {
+        return Err(SampleError::Closed("start called off"));
+    }
+    let started = Instant::now();
+    for _ in 0..per_consumer {
+        let mark = probe.start();
+        let number = taker.take().await?;
+        probe.stop(mark);
+        numbers.push(number);
+    }
+    Ok(Consumed { numbers, started, finished: Instant::now(), probe })
+}
+
+/// Turns a panic inside a task into [`SampleError::Panicked`], so every
+/// runtime reports it the same way through the join handle.
+async fn catching<T>(task: impl Future<Output = Result<T, SampleError>>) -> Result<T, SampleError> {
+    AssertUnwindSafe(task).catch_unwind().await.map_err(|p| SampleError::Panicked(panic_message(&*p)))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tasks::{AsyncChannel, Flume, OneshotCrate, TokioMpsc, TokioUnbounded};
+    use crate::validate;
+    use crate::variant::{BOUNDED, UNBOUNDED};
+    use std::sync::atomic::AtomicU64;
+
+    /// The smallest spawner: an `async_executor::Executor` driven only by the
+    /// thread that blocks on the coordinator.
+    #[derive(Default)]
+    struct OneThread(async_executor::Executor<'static>);
+
+    impl Spawner for OneThread {
+        fn spawn<T: Send + 'static>(&self, task: impl Future<Output = T> + Send + 'static) -> super::super::Join<T> {
+            let task = self.0.spawn(task);
+            Box::pin(async move { Ok(task.await) })
+        }
+        fn block_on<T>(&self, future: impl Future<Output = T>) -> T {
+            futures_lite::future::block_on(self.0.run(future))
+        }
+    }
+
+    static VARIANTS: &[Variant<OneThread>] = &[
+        counter_variant::<OneThread, AtomicU64>("atomic", Family::Atomic, "AtomicU64::fetch_add"),
+        counter_variant::<OneThread, async_lock::Mutex<u64>>("async-lock-mutex", Family::Lock, "async_lock::Mutex"),
+        channel_variant::<OneThread, AsyncChannel, UNBOUNDED>("async-channel-unbounded"),
+        channel_variant::<OneThread, AsyncChannel, BOUNDED>("async-channel-bounded"),
+        channel_variant::<OneThread, Flume, UNBOUNDED>("flume-unbounded"),
+        channel_variant::<OneThread, Flume, BOUNDED>("flume-bounded"),
+        channel_variant::<OneThread, TokioUnbounded, UNBOUNDED>("tokio-mpsc-unbounded"),
+        channel_variant::<OneThread, TokioMpsc, BOUNDED>("tokio-mpsc-bounded"),
+        actor_variant::<OneThread, AsyncChannel, OneshotCrate>("oneshot-actor", "oneshot"),
+    ];
+
+    #[test]
+    fn every_loop_dispenses_each_number_once() {
+        let s = OneThread::default();
+        for w in [Workload { consumers: 3, per_consumer: 50 }, Workload { consumers: 40, per_consumer: 3 }] {
+            for v in VARIANTS {
+                for mode in [Mode::Throughput, Mode::Latency] {
+                    let sample = (v.run)(&s, &w, mode).unwrap_or_else(|e| panic!("{} on {w}: {e}", v.name));
+                    validate(&w, &sample.lists).unwrap_or_else(|e| panic!("{} on {w}: {e}", v.name));
+                    assert_eq!(sample.latency.map(|h| h.len()), (mode == Mode::Latency).then_some(w.total()));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_panicking_task_is_an_error_through_its_handle() {
+        #[derive(Default)]
+        struct Broken;
+        impl Counter for Broken {
+            async fn take(&self) -> u64 {
+                panic!("counter broke")
+            }
+        }
+        let r = counter::<OneThread, Broken>(
+            &OneThread::default(),
+            &Workload { consumers: 2, per_consumer: 2 },
+            Mode::Throughput,
+        );
+        assert_eq!(r.unwrap_err(), SampleError::Panicked("counter broke".into()));
+    }
+}

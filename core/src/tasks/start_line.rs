@@ -1,0 +1,133 @@
+//! The async start line: tasks park here until every participant is
+//! spawned, then all are released at once. Like the threads' start line it
+//! can be called off, so an abandoned coordinator never leaves tasks parked.
+
+use event_listener::Event;
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering::SeqCst};
+
+const WAITING: u8 = 0;
+const OPEN: u8 = 1;
+const CALLED_OFF: u8 = 2;
+
+/// Where participant tasks wait for the coordinator's signal.
+///
+/// Executor-agnostic (event-listener), so it parks tasks the same way on
+/// every runtime: a parked task is a pending future, not a blocked thread.
+#[derive(Debug)]
+pub struct StartLine {
+    participants: usize,
+    parked: AtomicUsize,
+    state: AtomicU8,
+    all_parked: Event,
+    released: Event,
+}
+
+impl StartLine {
+    /// A start line that opens for `participants` tasks.
+    pub fn new(participants: usize) -> Self {
+        StartLine {
+            participants,
+            parked: AtomicUsize::new(0),
+            state: AtomicU8::new(WAITING),
+            all_parked: Event::new(),
+            released: Event::new(),
+        }
+    }
+
+    /// Parks until the line opens; false if the start was called off.
+    pub async fn wait(&self) -> bool {
+        if self.parked.fetch_add(1, SeqCst) + 1 == self.participants {
+            self.all_parked.notify(usize::MAX);
+        }
+        loop {
+            if let Some(go) = self.outcome() {
+                return go;
+            }
+            let listener = self.released.listen();
+            if let Some(go) = self.outcome() {
+                return go;
+            }
+            listener.await;
+        }
+    }
+
+    /// Waits (asynchronously) until every participant is parked, then
+    /// releases them all. Returns at once if the start was called off.
+    pub async fn open_when_all_parked(&self) {
+        while !self.ready_to_open() {
+            let listener = self.all_parked.listen();
+            if self.ready_to_open() {
+                break;
+            }
+            listener.await;
+        }
+        if self.state.compare_exchange(WAITING, OPEN, SeqCst, SeqCst).is_ok() {
+            self.released.notify(usize::MAX);
+        }
+    }
+
+    /// Releases everyone parked now or later with "called off", unless the
+    /// line is already open.
+    pub fn call_off(&self) {
+        if self.state.compare_exchange(WAITING, CALLED_OFF, SeqCst, SeqCst).is_ok() {
+            self.released.notify(usize::MAX);
+            self.all_parked.notify(usize::MAX);
+        }
+    }
+
+    fn ready_to_open(&self) -> bool {
+        self.parked.load(SeqCst) >= self.participants || self.outcome().is_some()
+    }
+
+    fn outcome(&self) -> Option<bool> {
+        match self.state.load(SeqCst) {
+            WAITING => None,
+            s => Some(s == OPEN),
+        }
+    }
+}
+
+/// Calls the start off when dropped (a no-op once the line is open): held by
+/// the coordinator so that a panic or an early return frees parked tasks.
+pub(crate) struct CallOffOnDrop<'a>(pub(crate) &'a StartLine);
+
+impl Drop for CallOffOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.call_off();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_lite::future::block_on;
+    use std::sync::Arc;
+
+    #[test]
+    fn opens_only_when_everyone_is_parked() {
+        let line = Arc::new(StartLine::new(3));
+        let waiters: Vec<_> = (0..3)
+            .map(|_| {
+                let line = Arc::clone(&line);
+                std::thread::spawn(move || block_on(line.wait()))
+            })
+            .collect();
+        block_on(line.open_when_all_parked());
+        assert_eq!(line.parked.load(SeqCst), 3);
+        assert!(waiters.into_iter().all(|w| w.join().unwrap()));
+    }
+
+    #[test]
+    fn a_called_off_start_releases_with_false() {
+        let line = Arc::new(StartLine::new(5));
+        let waiter = {
+            let line = Arc::clone(&line);
+            std::thread::spawn(move || block_on(line.wait()))
+        };
+        line.call_off();
+        assert!(!waiter.join().unwrap());
+        assert!(!block_on(line.wait()), "a latecomer is told too");
+        block_on(line.open_when_all_parked()); // cannot reopen: still called off
+        assert_eq!(line.outcome(), Some(false));
+    }
+}
