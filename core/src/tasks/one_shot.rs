@@ -4,8 +4,6 @@ use std::future::Future;
 
 /// A crate's one-shot channel: one value, sent without waiting, awaited once.
 pub trait Oneshot: 'static {
-    /// The constructor's path, for records.
-    const PRIMITIVE: &'static str;
     /// Sending half, carried inside the request.
     type Sender<T: Send + 'static>: Send + 'static;
     /// Receiving half, kept by the consumer.
@@ -22,7 +20,6 @@ pub trait Oneshot: 'static {
 pub struct OneshotCrate;
 
 impl Oneshot for OneshotCrate {
-    const PRIMITIVE: &'static str = "oneshot::channel";
     type Sender<T: Send + 'static> = oneshot::Sender<T>;
     type Receiver<T: Send + 'static> = oneshot::Receiver<T>;
     fn oneshot<T: Send + 'static>() -> (Self::Sender<T>, Self::Receiver<T>) {
