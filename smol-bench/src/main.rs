@@ -1,1 +1,35 @@
-fn main() {}
+//! `smol-bench`: the dispenser on smol's executor, an
+//! `async_executor::Executor` driven by `--workers K` threads.
+
+mod runtime;
+mod variants;
+
+use clap::Parser;
+use dispenser_core::cli::{self, CommonArgs, UsageError};
+use dispenser_core::runner::Runtime;
+use dispenser_core::tasks::WorkerArgs;
+use runtime::Smol;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// The dispenser on smol: every consumer and the producer are tasks on one
+/// `async_executor::Executor`, run by K threads (K = 1: single-threaded).
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(flatten)]
+    common: CommonArgs,
+    #[command(flatten)]
+    workers: WorkerArgs,
+}
+
+fn main() -> ExitCode {
+    let cli: Cli = cli::parse();
+    let smol = match cli.workers.workers().and_then(|k| Smol::new(k).map_err(UsageError::from)) {
+        Ok(smol) => smol,
+        Err(e) => return cli::usage_exit(e),
+    };
+    let runtime =
+        Runtime { name: "smol", executor: smol.executor(), ctx: Arc::new(smol), variants: variants::VARIANTS };
+    cli::main(&cli.common, runtime)
+}
