@@ -14,8 +14,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 /// The dispenser on async-std: every consumer and the producer are tasks on
-/// its global executor. `--workers K` sets ASYNC_STD_THREAD_COUNT=K for this
-/// process (overriding any value in the environment) before the executor starts.
+/// its global executor. async-std is discontinued upstream; kept for comparison.
+///
+/// `--workers K` sets ASYNC_STD_THREAD_COUNT=K for this process (overriding any
+/// value in the environment) before the global executor starts.
 #[derive(Parser)]
 #[command(version, about)]
 struct Cli {

@@ -13,7 +13,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 /// The dispenser on smol: every consumer and the producer are tasks on one
-/// `async_executor::Executor`, run by K threads (K = 1: single-threaded).
+/// `async_executor::Executor` (smol's executor).
+///
+/// `--workers K` runs it on K threads: the thread that blocks on each
+/// sample's coordinator plus K - 1 more (K = 1: single-threaded).
 #[derive(Parser)]
 #[command(version, about)]
 struct Cli {
