@@ -2,7 +2,7 @@
 //! shared counter, the round trip over any [`Channel`] and the actor with a
 //! [`Oneshot`] reply. Runtimes differ only in their [`Spawner`].
 
-use super::start_line::CallOffOnDrop;
+use super::start_line::{CallOffOnDrop, FinishLine};
 use super::{Channel, Counter, Oneshot, Spawner, StartLine};
 use crate::runner::panic_message;
 use crate::{
@@ -198,8 +198,9 @@ impl<C: Channel, O: Oneshot> Taker for Mailbox<C, O> {
 }
 
 /// Spawns the producer and one task per taker, parks them all at the start
-/// line, opens it, and joins them; all from the coordinator future that the
-/// runtime blocks on. The coordinator never dispenses.
+/// line, opens it, waits for the last consumer to finish, and joins them;
+/// all from the coordinator future that the runtime blocks on. The
+/// coordinator never dispenses, and is woken once during the dispensing.
 fn run_tasks<S: Spawner, P: Probe, K: Taker>(
     s: &S,
     timeline: Timeline,
@@ -207,19 +208,21 @@ fn run_tasks<S: Spawner, P: Probe, K: Taker>(
     takers: Vec<K>,
     producer: impl Future<Output = Result<(), SampleError>> + Send + 'static,
 ) -> Result<Sample, SampleError> {
-    let line = Arc::new(StartLine::new(takers.len() + 1));
+    let lines = Arc::new((StartLine::new(takers.len() + 1), FinishLine::new(takers.len())));
     let per_consumer = w.per_consumer;
     s.block_on(async {
-        let _call_off = CallOffOnDrop(&line);
+        let (start, finish) = &*lines;
+        let _call_off = CallOffOnDrop(start);
         let producer = {
-            let line = Arc::clone(&line);
-            s.spawn(catching(async move { if line.wait().await { producer.await } else { Ok(()) } }))
+            let lines = Arc::clone(&lines);
+            s.spawn(catching(async move { if lines.0.wait().await { producer.await } else { Ok(()) } }))
         };
         let consumers: Vec<_> = takers
             .into_iter()
-            .map(|t| s.spawn(catching(consume::<P, K>(Arc::clone(&line), per_consumer, t))))
+            .map(|t| s.spawn(catching(consume::<P, K>(Arc::clone(&lines), per_consumer, t))))
             .collect();
-        line.open_when_all_parked().await;
+        start.open_when_all_parked().await;
+        finish.all_crossed().await;
         let mut consumed = Vec::with_capacity(consumers.len());
         for consumer in consumers {
             consumed.push(consumer.await??);
@@ -229,15 +232,18 @@ fn run_tasks<S: Spawner, P: Probe, K: Taker>(
     })
 }
 
-/// One consumer task: reserve its list, park, then take T numbers.
+/// One consumer task: reserve its list, park, then take T numbers; crosses
+/// the finish line however it ends.
 async fn consume<P: Probe, K: Taker>(
-    line: Arc<StartLine>,
+    lines: Arc<(StartLine, FinishLine)>,
     per_consumer: usize,
     mut taker: K,
 ) -> Result<Consumed<P>, SampleError> {
+    let (start, finish) = &*lines;
+    let _crossing = finish.runner();
     let mut numbers = reserve_list(per_consumer);
     let mut probe = P::default();
-    if !line.wait().await {
+    if !start.wait().await {
         return Err(SampleError::Closed("start called off"));
     }
     let started = Instant::now();

@@ -87,6 +87,51 @@ impl StartLine {
     }
 }
 
+/// Where the coordinator waits for every consumer to be done, so that it is
+/// woken once, by the last consumer, rather than by each join handle in turn
+/// while others are still dispensing; the joins afterwards find every task
+/// finished.
+#[derive(Debug)]
+pub(crate) struct FinishLine {
+    remaining: AtomicUsize,
+    all_done: Event,
+}
+
+impl FinishLine {
+    /// A finish line for `consumers` tasks.
+    pub(crate) fn new(consumers: usize) -> Self {
+        FinishLine { remaining: AtomicUsize::new(consumers), all_done: Event::new() }
+    }
+
+    /// Held by a consumer task; crossing happens on drop, so a task that
+    /// fails, panics or is cancelled still counts.
+    pub(crate) fn runner(&self) -> Crossing<'_> {
+        Crossing(self)
+    }
+
+    /// Waits until every consumer has crossed.
+    pub(crate) async fn all_crossed(&self) {
+        while self.remaining.load(SeqCst) > 0 {
+            let listener = self.all_done.listen();
+            if self.remaining.load(SeqCst) == 0 {
+                break;
+            }
+            listener.await;
+        }
+    }
+}
+
+/// A consumer's pass over the [`FinishLine`]: crosses when dropped.
+pub(crate) struct Crossing<'a>(&'a FinishLine);
+
+impl Drop for Crossing<'_> {
+    fn drop(&mut self) {
+        if self.0.remaining.fetch_sub(1, SeqCst) == 1 {
+            self.0.all_done.notify(usize::MAX);
+        }
+    }
+}
+
 /// Calls the start off when dropped (a no-op once the line is open): held by
 /// the coordinator so that a panic or an early return frees parked tasks.
 pub(crate) struct CallOffOnDrop<'a>(pub(crate) &'a StartLine);
