@@ -1,1 +1,44 @@
-fn main(){}
+//! `cargo xtask`: the suite's front door. `bench` builds, runs and collates
+//! every runtime; `compare` sets two runs side by side; `report` renders a
+//! results file again. `main` only dispatches; each task lives in its module.
+
+mod bench;
+mod build;
+mod cli;
+mod collate;
+mod compare;
+mod discover;
+mod machine;
+mod plan;
+mod process;
+mod render;
+mod report;
+mod results;
+mod run;
+
+use cli::Task;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let Some(task) = cli::parse() else {
+        cli::print_tasks();
+        return ExitCode::SUCCESS;
+    };
+    let outcome = match task {
+        Task::Bench(args) => bench::run(args),
+        Task::Compare(args) => compare::run(args),
+        Task::Report(args) => report::run(args),
+    };
+    match outcome {
+        Ok(code) => code,
+        // A mistake of the user's: one line and status 2, as the runtime binaries do.
+        Err(e) if cli::is_usage(&e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

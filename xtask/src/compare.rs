@@ -1,0 +1,242 @@
+//! `cargo xtask compare OLD NEW`: per cell (runtime, flavor, workers,
+//! variant, workload), the NEW/OLD ratio of medians and a verdict that
+//! weighs the change against both runs' spread; cells found on one side
+//! only are listed.
+
+use crate::cli::CompareArgs;
+use crate::render::{format_ratio, ratio};
+use crate::results::{self, Results};
+use anyhow::Result;
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{CellAlignment, Table};
+use dispenser_core::Record;
+use dispenser_core::stats::Stats;
+use dispenser_core::table::format_ns;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::process::ExitCode;
+
+/// Below this relative change nothing is called faster or slower, however
+/// tight the spreads: a 1% shift is within what a busy machine drifts.
+pub const NOISE: f64 = 0.02;
+/// A change must exceed this many of its uncertainties (σ of the ratio,
+/// from both spreads) to count: about 95% if the samples were normal.
+pub const SIGMAS: f64 = 2.0;
+
+/// What a cell did between two runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    /// NEW's median is clearly above OLD's.
+    Slower,
+    /// NEW's median is clearly below OLD's.
+    Faster,
+    /// The change is inside the noise.
+    NoChange,
+}
+
+impl Verdict {
+    /// The word shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Slower => "slower",
+            Verdict::Faster => "faster",
+            Verdict::NoChange => "no change",
+        }
+    }
+}
+
+/// NEW/OLD with its uncertainty and verdict.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Change {
+    /// NEW median / OLD median.
+    pub ratio: f64,
+    /// σ of the ratio, propagated from both spreads.
+    pub err: f64,
+    /// The call.
+    pub verdict: Verdict,
+}
+
+/// Compares two cells' statistics: a change counts when it is larger than
+/// both [`NOISE`] and [`SIGMAS`] uncertainties.
+pub fn change(old: &Stats, new: &Stats) -> Change {
+    let (r, err) = ratio(new, old);
+    let threshold = NOISE.max(SIGMAS * err);
+    let verdict = if !r.is_finite() || r - 1.0 > threshold {
+        Verdict::Slower
+    } else if 1.0 - r > threshold {
+        Verdict::Faster
+    } else {
+        Verdict::NoChange
+    };
+    Change { ratio: r, err, verdict }
+}
+
+/// What identifies a cell across runs: workload (consumers, per consumer),
+/// runtime, flavor, workers, variant.
+type Key = ((usize, usize), String, String, Option<usize>, String);
+
+fn key(r: &Record) -> Key {
+    let w = (r.workload.consumers, r.workload.per_consumer);
+    (w, r.runtime.clone(), r.executor.flavor.clone(), r.executor.workers, r.variant.clone())
+}
+
+/// Cells by key; a key seen twice keeps its last record (a later rerun).
+fn index(results: &Results) -> BTreeMap<Key, &Record> {
+    results.records.iter().map(|r| (key(r), r)).collect()
+}
+
+fn stats(r: &Record) -> Option<Stats> {
+    Stats::compute(&r.dispense_ns, &r.setup_ns, r.workload.total()).filter(|_| r.is_ok())
+}
+
+fn median(r: &Record) -> String {
+    match stats(r) {
+        Some(s) => format!("{} ± {}", format_ns(s.median_ns), format_ns(s.iqr_ns)),
+        None => r.status.as_str().to_uppercase(),
+    }
+}
+
+/// The comparison as text: a table per workload, one-sided cells, totals.
+pub fn render(old: &Results, new: &Results) -> String {
+    let (old_cells, new_cells) = (index(old), index(new));
+    let mut out = String::new();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut workloads: Vec<(usize, usize)> = old_cells.keys().chain(new_cells.keys()).map(|k| k.0).collect();
+    workloads.sort();
+    workloads.dedup();
+    for w in workloads {
+        let mut rows: Vec<(Option<Change>, [String; 6])> = Vec::new();
+        for (k, o) in old_cells.iter().filter(|(k, _)| k.0 == w) {
+            let Some(n) = new_cells.get(k) else { continue };
+            let label = format!("{} ({})", k.1, n.executor);
+            let (c, verdict, ratio) = match (stats(o), stats(n)) {
+                (Some(so), Some(sn)) => {
+                    let c = change(&so, &sn);
+                    (Some(c), c.verdict.as_str().to_string(), format_ratio(c.ratio, c.err))
+                }
+                (Some(_), None) => (None, format!("now {}", n.status.as_str()), String::new()),
+                (None, Some(_)) => (None, format!("fixed (was {})", o.status.as_str()), String::new()),
+                (None, None) => (None, format!("not ok in both ({})", n.status.as_str()), String::new()),
+            };
+            *counts.entry(c.map_or("not comparable", |c| c.verdict.as_str())).or_default() += 1;
+            rows.push((c, [label, k.4.clone(), median(o), median(n), ratio, verdict]));
+        }
+        if rows.is_empty() {
+            continue;
+        }
+        // Regressions first, the largest on top; then improvements; then the rest.
+        rows.sort_by(|a, b| match (a.0, b.0) {
+            (Some(x), Some(y)) => x.verdict.cmp(&y.verdict).then(y.ratio.total_cmp(&x.ratio)),
+            (Some(_), None) => std::cmp::Ordering::Greater,
+            (None, Some(_)) => std::cmp::Ordering::Less,
+            (None, None) => a.1.cmp(&b.1),
+        });
+        let mut table = Table::new();
+        table.load_preset(UTF8_FULL_CONDENSED).set_header([
+            "runtime",
+            "variant",
+            "OLD median",
+            "NEW median",
+            "NEW/OLD",
+            "verdict",
+        ]);
+        for (_, cells) in rows {
+            table.add_row(cells);
+        }
+        for col in 2..5 {
+            if let Some(c) = table.column_mut(col) {
+                c.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        let _ = writeln!(out, "\nWorkload {}x{}\n{table}", w.0, w.1);
+    }
+    for (side, here, there) in [("OLD", &old_cells, &new_cells), ("NEW", &new_cells, &old_cells)] {
+        let only: Vec<String> = here
+            .iter()
+            .filter(|(k, _)| !there.contains_key(*k))
+            .map(|(k, r)| format!("  {} on {} ({}), {}", k.4, k.1, r.executor, r.workload))
+            .collect();
+        if !only.is_empty() {
+            let _ = writeln!(out, "\nOnly in {side} ({}):\n{}", only.len(), only.join("\n"));
+        }
+        *counts.entry(if side == "OLD" { "only in OLD" } else { "only in NEW" }).or_default() += only.len();
+    }
+    let totals: Vec<String> = ["faster", "slower", "no change", "not comparable", "only in OLD", "only in NEW"]
+        .iter()
+        .map(|k| format!("{} {k}", counts.get(k).copied().unwrap_or(0)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n{}\n(verdict: NEW/OLD beyond {:.0}% and {SIGMAS} σ of the ratio, σ from each run's IQR)",
+        totals.join(", "),
+        NOISE * 100.0
+    );
+    out
+}
+
+/// Runs the task: loads both files (a bad one is a usage error) and prints.
+pub fn run(args: CompareArgs) -> Result<ExitCode> {
+    let old = results::load(&args.old)?;
+    let new = results::load(&args.new)?;
+    println!("OLD: {}\nNEW: {}", args.old.display(), args.new.display());
+    print!("{}", render(&old, &new));
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::tests::{failed, record};
+    use crate::results::{Results, RunInfo};
+    use dispenser_core::{Status, Workload};
+
+    fn stats(ns: &[u64]) -> Stats {
+        Stats::compute(ns, &[], 1).unwrap()
+    }
+
+    #[test]
+    fn verdicts_weigh_the_change_against_the_spread() {
+        let base = stats(&[100, 101, 102, 103, 104]);
+        assert_eq!(change(&base, &base).verdict, Verdict::NoChange);
+        assert_eq!(change(&base, &stats(&[200, 201, 202, 203, 204])).verdict, Verdict::Slower);
+        assert_eq!(change(&base, &stats(&[50, 51, 52, 53, 54])).verdict, Verdict::Faster);
+        // 1% is below the noise floor even with tight samples.
+        assert_eq!(change(&base, &stats(&[101, 102, 103, 104, 105])).verdict, Verdict::NoChange);
+        // 20% slower, but the samples are all over the place: no call.
+        let wide = stats(&[50, 80, 120, 160, 200]);
+        let c = change(&wide, &stats(&[60, 96, 144, 192, 240]));
+        assert!((c.ratio - 1.2).abs() < 1e-9);
+        assert_eq!(c.verdict, Verdict::NoChange, "{c:?}");
+        // A zero median never panics.
+        assert_eq!(change(&stats(&[0, 0, 0]), &stats(&[5, 5, 5])).verdict, Verdict::Slower);
+    }
+
+    #[test]
+    fn one_sided_and_failed_cells_are_listed() {
+        let w = Workload::QUICK;
+        let old = Results::new(
+            RunInfo::default(),
+            None,
+            vec![
+                record("sync", "atomic", w, &[100, 101, 102]),
+                record("sync", "std-mutex", w, &[100, 101, 102]),
+                record("sync", "kanal-bounded", w, &[100, 101, 102]),
+            ],
+        );
+        let new = Results::new(
+            RunInfo::default(),
+            None,
+            vec![
+                record("sync", "atomic", w, &[300, 301, 302]),
+                failed(record("sync", "kanal-bounded", w, &[]), Status::Timeout, "killed"),
+                record("sync", "flume-bounded", w, &[100, 101, 102]),
+            ],
+        );
+        let text = render(&old, &new);
+        assert!(text.contains("slower") && text.contains("2.98"), "{text}");
+        assert!(text.contains("now timeout"));
+        assert!(text.contains("Only in OLD (1):\n  std-mutex on sync (threads), 4x10000"));
+        assert!(text.contains("Only in NEW (1):\n  flume-bounded on sync (threads), 4x10000"));
+        assert!(text.contains("0 faster, 1 slower, 0 no change, 1 not comparable, 1 only in OLD, 1 only in NEW"));
+    }
+}

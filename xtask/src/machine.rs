@@ -1,0 +1,158 @@
+//! The machine a run measured: CPU, cores, memory, OS and kernel, rustc,
+//! the locked versions of the crates measured, and the git commit. Read
+//! automatically, because channel numbers mean little without the cores.
+
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+
+/// What the report says about the machine and the source.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Machine {
+    /// CPU model, e.g. `AMD EPYC 7B13`.
+    pub cpu: String,
+    /// Logical cores the process may use.
+    pub logical_cores: usize,
+    /// Physical cores, when the OS says.
+    pub physical_cores: Option<usize>,
+    /// Total memory, bytes.
+    pub memory_bytes: u64,
+    /// OS name and version, e.g. `Linux 12 Debian GNU/Linux`.
+    pub os: String,
+    /// Kernel version.
+    pub kernel: String,
+    /// CPU architecture.
+    pub arch: String,
+    /// `rustc --version`.
+    pub rustc: String,
+    /// Crates the runtimes measure with, each with the version(s) Cargo.lock pins.
+    pub crates: BTreeMap<String, Vec<String>>,
+    /// Git commit and whether the tree had changes.
+    pub git: Option<Git>,
+}
+
+/// Where the source came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Git {
+    /// `git rev-parse HEAD`.
+    pub commit: String,
+    /// True when `git status --porcelain` listed anything.
+    pub dirty: bool,
+}
+
+impl Machine {
+    /// Reads this machine and the workspace at `root`; `crates` are the
+    /// names whose locked versions to report.
+    pub fn capture(root: &Path, crates: &BTreeSet<String>) -> Machine {
+        use sysinfo::{CpuRefreshKind, MemoryRefreshKind, RefreshKind, System};
+        let sys = System::new_with_specifics(
+            RefreshKind::nothing()
+                .with_cpu(CpuRefreshKind::nothing())
+                .with_memory(MemoryRefreshKind::nothing().with_ram()),
+        );
+        let cpu = sys.cpus().first().map(|c| c.brand().trim().to_string()).filter(|b| !b.is_empty());
+        let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap_or_default();
+        let mut versions = locked_versions(&lock);
+        versions.retain(|name, _| crates.contains(name));
+        Machine {
+            cpu: cpu.unwrap_or_else(|| "unknown CPU".into()),
+            logical_cores: dispenser_core::workload::available_parallelism(),
+            physical_cores: System::physical_core_count(),
+            memory_bytes: sys.total_memory(),
+            os: System::long_os_version().unwrap_or_else(|| std::env::consts::OS.into()),
+            kernel: System::kernel_version().unwrap_or_else(|| "unknown".into()),
+            arch: std::env::consts::ARCH.into(),
+            rustc: rustc_version(),
+            crates: versions,
+            git: git(root),
+        }
+    }
+
+    /// One line for the top of a report.
+    pub fn summary(&self) -> String {
+        let physical = self.physical_cores.map(|p| format!(" ({p} physical)")).unwrap_or_default();
+        format!(
+            "{} · {} logical cores{physical} · {:.1} GiB · {} · kernel {} · {}",
+            self.cpu,
+            self.logical_cores,
+            self.memory_bytes as f64 / (1u64 << 30) as f64,
+            self.os,
+            self.kernel,
+            self.rustc
+        )
+    }
+
+    /// `abc1234 (dirty)`, or `unknown` outside git.
+    pub fn commit(&self) -> String {
+        match &self.git {
+            Some(g) => format!("{}{}", &g.commit[..g.commit.len().min(12)], if g.dirty { " (dirty)" } else { "" }),
+            None => "unknown".into(),
+        }
+    }
+
+    /// `tokio 1.48.0, flume 0.11.1, ...` for the report.
+    pub fn crate_list(&self) -> String {
+        let items: Vec<String> = self.crates.iter().map(|(n, vs)| format!("{n} {}", vs.join("/"))).collect();
+        items.join(", ")
+    }
+}
+
+/// Every package in a Cargo.lock with its versions. The lock file's layout
+/// is fixed (`[[package]]`, then `name = "..."` and `version = "..."`), so
+/// a line reader does without a TOML parser.
+pub fn locked_versions(lock: &str) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for block in lock.split("[[package]]").skip(1) {
+        let field = |key: &str| {
+            block.lines().find_map(|l| {
+                l.strip_prefix(key)?.trim().strip_prefix('=')?.trim().strip_prefix('"')?.strip_suffix('"')
+            })
+        };
+        if let (Some(name), Some(version)) = (field("name"), field("version")) {
+            out.entry(name.to_string()).or_default().push(version.to_string());
+        }
+    }
+    out
+}
+
+fn rustc_version() -> String {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    output(Command::new(rustc).arg("--version")).unwrap_or_else(|| "rustc (unknown version)".into())
+}
+
+fn git(root: &Path) -> Option<Git> {
+    let commit = output(Command::new("git").arg("-C").arg(root).args(["rev-parse", "HEAD"]))?;
+    let status = output(Command::new("git").arg("-C").arg(root).args(["status", "--porcelain"]));
+    Some(Git { commit, dirty: status.is_none_or(|s| !s.is_empty()) })
+}
+
+/// Trimmed stdout of a command that succeeded.
+fn output(cmd: &mut Command) -> Option<String> {
+    let out = cmd.output().ok().filter(|o| o.status.success())?;
+    Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_versions_are_read_per_name() {
+        let lock = "version = 4\n\n[[package]]\nname = \"rand\"\nversion = \"0.9.5\"\nsource = \"x\"\n\n\
+                    [[package]]\nname = \"rand\"\nversion = \"0.10.4\"\n\n[[package]]\nname = \"tokio\"\nversion = \"1.48.0\"\n";
+        let v = locked_versions(lock);
+        assert_eq!(v["rand"], ["0.9.5", "0.10.4"]);
+        assert_eq!(v["tokio"], ["1.48.0"]);
+    }
+
+    #[test]
+    fn this_machine_is_described() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let m = Machine::capture(root, &["serde".to_string()].into());
+        assert!(m.logical_cores >= 1 && m.memory_bytes > 0);
+        assert!(m.rustc.starts_with("rustc "), "{}", m.rustc);
+        assert_eq!(m.crates.keys().collect::<Vec<_>>(), ["serde"]);
+        assert!(m.summary().contains("logical cores"));
+    }
+}

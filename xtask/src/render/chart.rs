@@ -1,0 +1,150 @@
+//! One SVG bar chart per workload (plotters, SVG backend: no font files and
+//! no network needed): a bar per ranked cell up to its median on a log time
+//! axis (medians span five orders of magnitude), a whisker from min to max,
+//! colours by family.
+
+use super::Section;
+use anyhow::{Result, anyhow};
+use dispenser_core::Family;
+use dispenser_core::table::format_ns;
+use plotters::coord::ranged1d::SegmentValue;
+use plotters::prelude::*;
+
+/// Chart width, pixels.
+const WIDTH: u32 = 1100;
+/// Height of one bar's band, pixels.
+const BAND: u32 = 24;
+/// Height taken by the caption, the axis and margins, pixels.
+const FRAME: u32 = 110;
+
+/// The colour of a family's bars.
+pub fn color(family: Family) -> RGBColor {
+    match family {
+        Family::Baseline => RGBColor(127, 127, 127),
+        Family::Atomic => RGBColor(44, 160, 44),
+        Family::Lock => RGBColor(31, 119, 180),
+        Family::Channel => RGBColor(255, 127, 14),
+        Family::Actor => RGBColor(148, 103, 189),
+    }
+}
+
+/// The section's chart as an SVG document; `None` when nothing was ranked.
+pub fn render(section: &Section) -> Result<Option<String>> {
+    let rows = &section.rows;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let n = rows.len();
+    let labels: Vec<String> =
+        rows.iter().map(|r| format!("{} · {}", r.record.variant, r.record.runtime_label())).collect();
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(10) as u32;
+    let label_px = (longest * 7 + 16).clamp(160, 460);
+    let lo = rows.iter().map(|r| r.stats.min_ns).fold(f64::INFINITY, f64::min).max(1.0) / 2.0;
+    // Room on the right for the value printed after each whisker.
+    let hi = rows.iter().map(|r| r.stats.max_ns).fold(0.0, f64::max).max(lo * 10.0) * 6.0;
+    let height = FRAME + BAND * n as u32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        let err = |e: &dyn std::fmt::Display| anyhow!("drawing the chart: {e}");
+        root.fill(&WHITE).map_err(|e| err(&e))?;
+        let caption = format!("{} · median dispense time, whisker min…max (log scale)", super::title(section));
+        let mut chart = ChartBuilder::on(&root)
+            .caption(caption, ("sans-serif", 17))
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(label_px)
+            .build_cartesian_2d((lo..hi).log_scale(), (0..n).into_segmented())
+            .map_err(|e| err(&e))?;
+        let label_of = |v: &SegmentValue<usize>| match v {
+            // Rank 1 is drawn at the top: band n-1.
+            SegmentValue::CenterOf(i) if *i < n => labels[n - 1 - i].clone(),
+            _ => String::new(),
+        };
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(n + 1)
+            .y_label_formatter(&label_of)
+            .x_label_formatter(&|v| format_ns(*v))
+            .x_desc("time for all numbers of one sample (log scale)")
+            .label_style(("sans-serif", 12))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(|e| err(&e))?;
+        let band = |i: usize| n - 1 - i;
+        for family in [Family::Baseline, Family::Atomic, Family::Lock, Family::Channel, Family::Actor] {
+            let ours: Vec<(usize, &super::Row)> =
+                rows.iter().enumerate().filter(|(_, r)| r.record.family == family).collect();
+            if ours.is_empty() {
+                continue;
+            }
+            let c = color(family);
+            chart
+                .draw_series(ours.iter().map(|(i, r)| {
+                    let mut bar = Rectangle::new(
+                        [(lo, SegmentValue::Exact(band(*i))), (r.stats.median_ns, SegmentValue::Exact(band(*i) + 1))],
+                        c.filled(),
+                    );
+                    bar.set_margin(4, 4, 0, 0);
+                    bar
+                }))
+                .map_err(|e| err(&e))?
+                .label(family.as_str())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], c.filled()));
+        }
+        chart
+            .draw_series(rows.iter().enumerate().map(|(i, r)| {
+                let y = SegmentValue::CenterOf(band(i));
+                PathElement::new(vec![(r.stats.min_ns, y.clone()), (r.stats.max_ns, y)], BLACK.stroke_width(1))
+            }))
+            .map_err(|e| err(&e))?;
+        chart
+            .draw_series(rows.iter().enumerate().map(|(i, r)| {
+                let text = format!(
+                    "{}  ×{}",
+                    format_ns(r.stats.median_ns),
+                    super::format_ratio(r.ratio, 0.0).trim_end_matches(" ± 0")
+                );
+                Text::new(
+                    text,
+                    (r.stats.max_ns * 1.15, SegmentValue::CenterOf(band(i))),
+                    ("sans-serif", 11).into_font(),
+                )
+            }))
+            .map_err(|e| err(&e))?;
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(RGBColor(200, 200, 200))
+            .label_font(("sans-serif", 12))
+            .draw()
+            .map_err(|e| err(&e))?;
+        root.present().map_err(|e| err(&e))?;
+    }
+    Ok(Some(svg))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::render::{sections, tests::sample_results};
+
+    #[test]
+    fn a_chart_is_an_svg_with_a_bar_per_ranked_cell() {
+        let results = sample_results();
+        let s = sections(&results);
+        let svg = super::render(&s[0]).unwrap().unwrap();
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        assert!(svg.contains("single-thread · sync (threads)"));
+        assert!(svg.contains("oneshot-actor · tokio (multi-thread, 2 workers)"));
+        let mut reader = quick_xml::Reader::from_str(&svg);
+        loop {
+            match reader.read_event() {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(_) => {}
+                Err(e) => panic!("SVG is not well formed: {e}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! report.html: one self-contained page (inline CSS and SVG, no script, no
+//! network): the run and machine, then per workload its notes, chart,
+//! ranked table, unranked cells and summary. Written as well-formed XML so
+//! a strict parser (and the tests) can check it.
+
+use super::{HEADER, NUMERIC, Section};
+use crate::results::Results;
+use anyhow::Result;
+use std::fmt::Write;
+
+const STYLE: &str = "
+body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 2em auto; max-width: 1200px; color: #222; padding: 0 1em; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+h2 { font-size: 1.3em; margin-top: 2em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
+.meta { color: #444; font-size: 0.9em; margin: 0.2em 0; }
+.note { color: #555; font-size: 0.9em; }
+.warn { color: #a40000; font-weight: bold; }
+table { border-collapse: collapse; font-size: 0.85em; margin: 1em 0; }
+th, td { padding: 3px 9px; border-bottom: 1px solid #e4e4e4; white-space: nowrap; }
+th { background: #f4f4f4; text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.unranked td { color: #a40000; }
+.swatch { display: inline-block; width: 0.8em; height: 0.8em; margin-right: 0.4em; border-radius: 2px; vertical-align: baseline; }
+pre { background: #f7f7f7; padding: 0.8em; font-size: 0.85em; overflow-x: auto; }
+.chart { overflow-x: auto; }
+";
+
+/// Renders the whole report as an HTML page.
+pub fn render(results: &Results) -> Result<String> {
+    let mut out = String::new();
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
+    out.push_str("<title>dispenser-bench report</title>\n");
+    let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>\n<h1>dispenser-bench report</h1>");
+    for line in super::header(results) {
+        let class = if line.starts_with("INTERRUPTED") { "meta warn" } else { "meta" };
+        let _ = writeln!(out, "<p class=\"{class}\">{}</p>", escape(&line));
+    }
+    let sections = super::sections(results);
+    if sections.is_empty() {
+        out.push_str("<p>No cell finished.</p>\n");
+    }
+    for section in &sections {
+        render_section(&mut out, section)?;
+    }
+    out.push_str("</body>\n</html>\n");
+    Ok(out)
+}
+
+fn render_section(out: &mut String, section: &Section) -> Result<()> {
+    let _ = writeln!(out, "<section>\n<h2>{}</h2>", escape(&super::title(section)));
+    for note in &section.notes {
+        let _ = writeln!(out, "<p class=\"note\">{}</p>", escape(note));
+    }
+    if let Some(svg) = super::chart::render(section)? {
+        // The SVG is plotters' own XML; only its XML prolog, if any, must go.
+        let svg = svg.trim_start_matches(|c| c != '<').to_string();
+        let svg = if svg.starts_with("<?xml") { svg[svg.find("?>").map_or(0, |i| i + 2)..].to_string() } else { svg };
+        let _ = writeln!(out, "<div class=\"chart\">{}</div>", svg.trim());
+    }
+    out.push_str("<table>\n<thead><tr>");
+    for h in HEADER {
+        let _ = write!(out, "<th>{}</th>", escape(h));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in &section.rows {
+        let swatch = super::chart::color(row.record.family);
+        let swatch = format!(
+            "<span class=\"swatch\" style=\"background: rgb({},{},{})\" title=\"{}\"></span>",
+            swatch.0,
+            swatch.1,
+            swatch.2,
+            row.record.family.as_str()
+        );
+        push_row(out, "", &super::row_cells(row), Some((2, &swatch)));
+    }
+    for r in &section.unranked {
+        push_row(out, " class=\"unranked\"", &super::unranked_cells(r), None);
+    }
+    out.push_str("</tbody>\n</table>\n");
+    if !section.unranked.is_empty() {
+        out.push_str("<p>Not ranked:</p>\n<ul>\n");
+        for r in &section.unranked {
+            let _ = writeln!(out, "<li>{}</li>", escape(&super::failure_line(r)));
+        }
+        out.push_str("</ul>\n");
+    }
+    let summary = super::summary(section);
+    if !summary.is_empty() {
+        let _ = writeln!(out, "<pre>Summary\n{}</pre>", escape(&summary.join("\n")));
+    }
+    out.push_str("</section>\n");
+    Ok(())
+}
+
+/// One table row; `prefix` is raw HTML put before the text of one column.
+fn push_row(out: &mut String, attrs: &str, cells: &[String; 10], prefix: Option<(usize, &str)>) {
+    let _ = write!(out, "<tr{attrs}>");
+    for (i, cell) in cells.iter().enumerate() {
+        let class = if NUMERIC[i] { " class=\"num\"" } else { "" };
+        let before = prefix.filter(|(col, _)| *col == i).map_or("", |(_, html)| html);
+        let _ = write!(out, "<td{class}>{before}{}</td>", escape(cell));
+    }
+    out.push_str("</tr>\n");
+}
+
+/// Escapes text for HTML and XML alike.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+pub mod tests {
+    use crate::render::tests::sample_results;
+    use quick_xml::events::Event;
+
+    /// Parses `html` as XML; returns the start tags in order. Panics on any
+    /// unbalanced or malformed tag.
+    pub fn well_formed(html: &str) -> Vec<String> {
+        let mut reader = quick_xml::Reader::from_str(html);
+        let mut tags = Vec::new();
+        let mut depth = 0i64;
+        loop {
+            match reader.read_event() {
+                Ok(Event::Start(e)) => {
+                    depth += 1;
+                    tags.push(String::from_utf8_lossy(e.name().as_ref()).into_owned());
+                }
+                Ok(Event::Empty(e)) => tags.push(String::from_utf8_lossy(e.name().as_ref()).into_owned()),
+                Ok(Event::End(_)) => depth -= 1,
+                Ok(Event::Eof) => break,
+                Ok(_) => {}
+                Err(e) => panic!("report.html is not well formed at {}: {e}", reader.error_position()),
+            }
+        }
+        assert_eq!(depth, 0, "unclosed elements");
+        tags
+    }
+
+    #[test]
+    fn the_page_is_well_formed_with_a_chart_and_table_per_workload() {
+        let mut results = sample_results();
+        results.records[0].error = Some("<script>alert('x') & \"y\"</script>".into());
+        results.records[0].status = dispenser_core::Status::Failed;
+        let html = super::render(&results).unwrap();
+        let tags = well_formed(&html);
+        assert_eq!(tags.iter().filter(|t| *t == "svg").count(), 2);
+        assert_eq!(tags.iter().filter(|t| *t == "table").count(), 2);
+        assert!(!tags.iter().any(|t| t == "script"), "error text must be escaped");
+        assert!(html.contains("&lt;script&gt;"));
+        assert!(!html.contains("src=") && !html.contains("href="), "the page loads nothing");
+    }
+}

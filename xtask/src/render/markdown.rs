@@ -1,0 +1,70 @@
+//! report.md: the same tables in Markdown, for pasting into an issue.
+
+use super::{HEADER, NUMERIC, Section};
+use crate::results::Results;
+use std::fmt::Write;
+
+/// Renders the whole report as Markdown.
+pub fn render(results: &Results) -> String {
+    let mut out = String::from("# dispenser-bench report\n\n");
+    for line in super::header(results) {
+        let _ = writeln!(out, "- {}", escape(&line));
+    }
+    let sections = super::sections(results);
+    if sections.is_empty() {
+        out.push_str("\nNo cell finished.\n");
+    }
+    for section in &sections {
+        render_section(&mut out, section);
+    }
+    out
+}
+
+fn render_section(out: &mut String, section: &Section) {
+    let _ = writeln!(out, "\n## {}\n", super::title(section));
+    for note in &section.notes {
+        let _ = writeln!(out, "{}\n", escape(note));
+    }
+    let _ = writeln!(out, "| {} |", HEADER.join(" | "));
+    let rule: Vec<&str> = NUMERIC.iter().map(|&n| if n { "---:" } else { "---" }).collect();
+    let _ = writeln!(out, "|{}|", rule.join("|"));
+    let rows =
+        section.rows.iter().map(super::row_cells).chain(section.unranked.iter().map(|r| super::unranked_cells(r)));
+    for cells in rows {
+        let cells: Vec<String> = cells.iter().map(|c| escape(c)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    if !section.unranked.is_empty() {
+        out.push_str("\nNot ranked:\n\n");
+        for r in &section.unranked {
+            let _ = writeln!(out, "- {}", escape(&super::failure_line(r)));
+        }
+    }
+    let summary = super::summary(section);
+    if !summary.is_empty() {
+        let _ = writeln!(out, "\n```text\n{}\n```", summary.join("\n"));
+    }
+}
+
+/// Keeps a cell inside its column: pipes escaped, no line breaks.
+fn escape(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::render::tests::sample_results;
+
+    #[test]
+    fn every_table_row_has_every_column() {
+        let md = super::render(&sample_results());
+        let rows: Vec<&str> = md.lines().filter(|l| l.starts_with('|')).collect();
+        assert!(rows.len() >= 2 * 3);
+        for row in rows {
+            let unescaped_pipes = row.matches('|').count() - row.matches("\\|").count();
+            assert_eq!(unescaped_pipes, super::HEADER.len() + 1, "{row}");
+        }
+        assert!(md.contains("## Workload 1,000 x 1,000"));
+        assert!(md.contains("```text\nsingle-thread on sync (threads) ran"));
+    }
+}

@@ -1,0 +1,198 @@
+//! The results file: run settings, machine info and every record, and how
+//! one is read back — a results.json, a run folder, or the bare JSON Lines
+//! file an interrupted run leaves. Reports are computed from this alone.
+
+use crate::cli::{BenchSettings, UsageError};
+use crate::machine::Machine;
+use dispenser_core::Record;
+use dispenser_core::record::SCHEMA_VERSION;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The `format` field of every results.json.
+pub const FORMAT: &str = "dispenser-bench results";
+/// Bumped when the results file changes shape.
+pub const VERSION: u32 = 1;
+/// File names inside a run folder.
+pub const RESULTS_JSON: &str = "results.json";
+/// The JSON Lines file records are appended to as they arrive.
+pub const RESULTS_JSONL: &str = "results.jsonl";
+
+/// How the run went, apart from its records.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunInfo {
+    /// When the first cell started, UTC, RFC 3339.
+    pub started_utc: Option<String>,
+    /// When the last cell ended, UTC, RFC 3339.
+    pub finished_utc: Option<String>,
+    /// Wall seconds of the cells (build excluded).
+    pub elapsed_s: Option<f64>,
+    /// Seed of the shuffled order: `--seed` repeats it.
+    pub seed: Option<u64>,
+    /// The xtask command line.
+    pub command: Vec<String>,
+    /// Settings every cell ran with.
+    pub settings: Option<BenchSettings>,
+    /// Cells planned.
+    pub cells: Option<usize>,
+    /// True when Ctrl-C stopped the run before every cell ran.
+    pub interrupted: bool,
+}
+
+/// A whole run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Results {
+    /// Always [`FORMAT`], so a stray JSON file is recognised as not ours.
+    pub format: String,
+    /// [`VERSION`] when written.
+    pub version: u32,
+    /// The run.
+    pub run: RunInfo,
+    /// The machine; absent when read from a bare JSON Lines file.
+    pub machine: Option<Machine>,
+    /// Every record, in the order the cells ran.
+    pub records: Vec<Record>,
+}
+
+impl Results {
+    /// A results value for `records`.
+    pub fn new(run: RunInfo, machine: Option<Machine>, records: Vec<Record>) -> Self {
+        Results { format: FORMAT.into(), version: VERSION, run, machine, records }
+    }
+}
+
+/// Reads a results.json, a results.jsonl, or a run folder holding either.
+/// Every failure is a [`UsageError`] of one line naming the file.
+pub fn load(path: &Path) -> Result<Results, UsageError> {
+    let file = resolve(path)?;
+    let text =
+        std::fs::read_to_string(&file).map_err(|e| UsageError(format!("cannot read {}: {e}", file.display())))?;
+    let bad = |why: String| UsageError(format!("{} is not a dispenser-bench results file: {why}", file.display()));
+    let results = if file.extension().is_some_and(|e| e == "jsonl") {
+        let mut records = Vec::new();
+        for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            records.push(serde_json::from_str(line).map_err(|e| bad(format!("line {}: {e}", i + 1)))?);
+        }
+        Results::new(RunInfo::default(), None, records)
+    } else {
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
+            return Err(bad(format!("no \"format\": \"{FORMAT}\" field")));
+        }
+        match value.get("version").and_then(|v| v.as_u64()) {
+            Some(v) if v <= u64::from(VERSION) => {}
+            v => return Err(bad(format!("version {v:?} is newer than this xtask reads ({VERSION})"))),
+        }
+        serde_json::from_value(value).map_err(|e| bad(e.to_string()))?
+    };
+    if let Some(r) = results.records.iter().find(|r| r.schema > SCHEMA_VERSION) {
+        return Err(bad(format!("record schema {} is newer than this xtask reads ({SCHEMA_VERSION})", r.schema)));
+    }
+    Ok(results)
+}
+
+/// The file to read for `path`: itself, or a folder's results.json, else
+/// its results.jsonl.
+pub fn resolve(path: &Path) -> Result<PathBuf, UsageError> {
+    if path.is_dir() {
+        return [RESULTS_JSON, RESULTS_JSONL]
+            .iter()
+            .map(|name| path.join(name))
+            .find(|p| p.is_file())
+            .ok_or_else(|| UsageError(format!("{} holds no {RESULTS_JSON} or {RESULTS_JSONL}", path.display())));
+    }
+    if !path.exists() {
+        return Err(UsageError(format!("{} does not exist", path.display())));
+    }
+    Ok(path.to_path_buf())
+}
+
+#[cfg(test)]
+pub mod tests {
+    use super::*;
+    use dispenser_core::record::{Executor, Host, Settings};
+    use dispenser_core::stats::Stats;
+    use dispenser_core::{Family, Status, Workload};
+
+    /// A valid record for tests: `ns` are its samples.
+    pub fn record(runtime: &str, variant: &str, workload: Workload, ns: &[u64]) -> Record {
+        let setup: Vec<u64> = ns.iter().map(|_| 1000).collect();
+        Record {
+            schema: SCHEMA_VERSION,
+            runtime: runtime.into(),
+            executor: Executor { flavor: "threads".into(), workers: None },
+            variant: variant.into(),
+            family: crate::run::guess_family(variant),
+            primitive: format!("{variant}::primitive"),
+            workload,
+            host: Host { logical_cores: 2, os: "linux".into() },
+            settings: Settings { samples: ns.len(), warmup: 1, budget_s: 2.0, latency: false },
+            status: Status::Ok,
+            error: None,
+            violation: None,
+            validated_samples: ns.len() + 1,
+            dispense_ns: ns.to_vec(),
+            setup_ns: setup.clone(),
+            stats: Stats::compute(ns, &setup, workload.total()),
+            resources: Some(dispenser_core::resources::Resources {
+                wall_s: 0.1,
+                user_cpu_s: 0.15,
+                system_cpu_s: 0.05,
+                cpu_per_wall: 2.0,
+                voluntary_switches: 10,
+                involuntary_switches: 2,
+                peak_rss_kib: 20_480,
+            }),
+            latency: None,
+        }
+    }
+
+    /// The same record, failed.
+    pub fn failed(mut r: Record, status: Status, why: &str) -> Record {
+        r.status = status;
+        r.error = Some(why.into());
+        r.dispense_ns.clear();
+        r.setup_ns.clear();
+        r.stats = None;
+        r.resources = None;
+        r.family = Family::Channel;
+        r
+    }
+
+    #[test]
+    fn a_file_a_folder_and_json_lines_all_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = record("sync", "atomic", Workload::QUICK, &[10, 20, 30]);
+        let results = Results::new(RunInfo { seed: Some(5), ..RunInfo::default() }, None, vec![r.clone()]);
+        std::fs::write(dir.path().join(RESULTS_JSON), serde_json::to_string(&results).unwrap()).unwrap();
+        assert_eq!(load(&dir.path().join(RESULTS_JSON)).unwrap(), results);
+        assert_eq!(load(dir.path()).unwrap(), results);
+        let jsonl = dir.path().join("x.jsonl");
+        std::fs::write(
+            &jsonl,
+            format!("{}\n\n{}\n", serde_json::to_string(&r).unwrap(), serde_json::to_string(&r).unwrap()),
+        )
+        .unwrap();
+        assert_eq!(load(&jsonl).unwrap().records.len(), 2);
+    }
+
+    #[test]
+    fn bad_files_are_one_line_usage_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let check = |name: &str, text: &str, expect: &str| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            let e = load(&p).unwrap_err().0;
+            assert!(e.contains(expect) && !e.contains('\n'), "{name}: {e}");
+        };
+        check("a.json", "{not json", "is not a dispenser-bench results file");
+        check("b.json", r#"{"records": []}"#, "no \"format\"");
+        check("c.json", r#"{"format": "dispenser-bench results", "version": 99}"#, "newer");
+        check("d.json", r#"{"format": "dispenser-bench results", "version": 1, "records": 3}"#, "invalid type");
+        check("e.jsonl", "{\"x\": 1}\n", "line 1");
+        let e = load(&dir.path().join("missing.json")).unwrap_err().0;
+        assert!(e.ends_with("missing.json does not exist"), "{e}");
+        let empty = tempfile::tempdir().unwrap();
+        assert!(load(empty.path()).unwrap_err().0.contains("holds no results.json"));
+    }
+}
