@@ -30,9 +30,7 @@ pub struct Kanal;
 impl Channel for StdMpsc {
     type Sender<T: Send + 'static> = std::sync::mpsc::Sender<T>;
     type Receiver<T: Send + 'static> = std::sync::mpsc::Receiver<T>;
-    fn channel<T: Send + 'static>(
-        _capacity: Option<usize>,
-    ) -> (Self::Sender<T>, Self::Receiver<T>) {
+    fn channel<T: Send + 'static>(_capacity: Option<usize>) -> (Self::Sender<T>, Self::Receiver<T>) {
         std::sync::mpsc::channel()
     }
     fn send<T: Send + 'static>(tx: &Self::Sender<T>, value: T) -> bool {

@@ -22,9 +22,7 @@ impl Counter for std::sync::Mutex<u64> {
     fn take(&self) -> u64 {
         // A poisoned lock means a consumer panicked; that panic is reported
         // on join, and the count itself is still consistent.
-        let mut n = self
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut n = self.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let taken = *n;
         *n += 1;
         taken

@@ -3,10 +3,9 @@
 
 use crate::channel::Channel;
 use crate::counter::Counter;
-use crate::start_line::StartLine;
+use crate::start_line::{FinishLine, StartLine};
 use dispenser_core::{
-    Capacity, Consumed, Latency, Mode, NoProbe, Probe, Sample, SampleError, Timeline, Workload,
-    reserve_list,
+    Capacity, Consumed, Latency, Mode, NoProbe, Probe, Sample, SampleError, Timeline, Workload, reserve_list,
 };
 use std::thread::{Builder, Scope, ScopedJoinHandle};
 use std::time::Instant;
@@ -29,9 +28,7 @@ pub fn single_thread(_: &(), w: &Workload, mode: Mode) -> Result<Sample, SampleE
 
 fn baseline<P: Probe>(w: &Workload) -> Result<Sample, SampleError> {
     let mut timeline = Timeline::begin();
-    let mut lists: Vec<Vec<u64>> = (0..w.consumers)
-        .map(|_| reserve_list(w.per_consumer))
-        .collect();
+    let mut lists: Vec<Vec<u64>> = (0..w.consumers).map(|_| reserve_list(w.per_consumer)).collect();
     let mut probe = P::default();
     probe.reserve(w.total() as usize);
     let start = Instant::now();
@@ -66,23 +63,15 @@ fn counter_sample<K: Counter, P: Probe>(w: &Workload) -> Result<Sample, SampleEr
 /// Round trip: consumer `i` sends `i` on a shared request channel and waits
 /// for its number on reply channel `i`; one producer owns the counter.
 /// `BOUNDED` picks [`Capacity::Bounded`] over [`Capacity::Unbounded`].
-pub fn round_trip<C: Channel, const BOUNDED: bool>(
-    _: &(),
-    w: &Workload,
-    mode: Mode,
-) -> Result<Sample, SampleError> {
+pub fn round_trip<C: Channel, const BOUNDED: bool>(_: &(), w: &Workload, mode: Mode) -> Result<Sample, SampleError> {
     with_probe!(mode, round_trip_sample::<C>(w, Capacity::new(BOUNDED)))
 }
 
-fn round_trip_sample<C: Channel, P: Probe>(
-    w: &Workload,
-    capacity: Capacity,
-) -> Result<Sample, SampleError> {
+fn round_trip_sample<C: Channel, P: Probe>(w: &Workload, capacity: Capacity) -> Result<Sample, SampleError> {
     let timeline = Timeline::begin();
     let (request_tx, request_rx) = C::channel::<usize>(capacity.requests(w));
-    let (reply_txs, reply_rxs): (Vec<_>, Vec<_>) = (0..w.consumers)
-        .map(|_| C::channel::<u64>(capacity.replies()))
-        .unzip();
+    let (reply_txs, reply_rxs): (Vec<_>, Vec<_>) =
+        (0..w.consumers).map(|_| C::channel::<u64>(capacity.replies())).unzip();
     let takers = reply_rxs
         .into_iter()
         .enumerate()
@@ -90,9 +79,7 @@ fn round_trip_sample<C: Channel, P: Probe>(
             let request_tx = request_tx.clone();
             move || {
                 if !C::send(&request_tx, i) {
-                    return Err(SampleError::Closed(
-                        "producer gone before a request was sent",
-                    ));
+                    return Err(SampleError::Closed("producer gone before a request was sent"));
                 }
                 C::recv(&reply_rx).ok_or(SampleError::Closed("producer gone before it replied"))
             }
@@ -104,9 +91,7 @@ fn round_trip_sample<C: Channel, P: Probe>(
     let total = w.total();
     let producer = move |_: ()| {
         for next in 0..total {
-            let i = C::recv(&request_rx).ok_or(SampleError::Closed(
-                "every consumer gone before the last request",
-            ))?;
+            let i = C::recv(&request_rx).ok_or(SampleError::Closed("every consumer gone before the last request"))?;
             if !C::send(&reply_txs[i], next) {
                 return Err(SampleError::Closed("a consumer left before its reply"));
             }
@@ -135,9 +120,10 @@ where
     F: FnMut() -> Result<u64, SampleError> + Send,
 {
     let line = StartLine::default();
+    let finish = FinishLine::new(takers.len());
     let per_consumer = w.per_consumer;
     std::thread::scope(|s| {
-        let spawned = spawn_all::<P, F>(s, &line, per_consumer, takers, producer);
+        let spawned = spawn_all::<P, F>(s, (&line, &finish), per_consumer, takers, producer);
         let (producer, consumers) = match spawned {
             Ok(handles) => handles,
             Err(e) => {
@@ -146,21 +132,18 @@ where
             }
         };
         line.open_when_parked(consumers.len() + 1);
-        let consumed: Vec<Consumed<P>> =
-            consumers.into_iter().map(join).collect::<Result<_, _>>()?;
+        let consumed: Vec<Consumed<P>> = consumers.into_iter().map(join).collect::<Result<_, _>>()?;
         join(producer)?;
         Ok(dispenser_core::collect(timeline, consumed))
     })
 }
 
-type Handles<'s, P> = (
-    ScopedJoinHandle<'s, Result<(), SampleError>>,
-    Vec<ScopedJoinHandle<'s, Result<Consumed<P>, SampleError>>>,
-);
+type Handles<'s, P> =
+    (ScopedJoinHandle<'s, Result<(), SampleError>>, Vec<ScopedJoinHandle<'s, Result<Consumed<P>, SampleError>>>);
 
 fn spawn_all<'s, 'e, P: Probe, F>(
     s: &'s Scope<'s, 'e>,
-    line: &'s StartLine,
+    (line, finish): (&'s StartLine, &'s FinishLine),
     per_consumer: usize,
     takers: Vec<F>,
     producer: impl Producer + 's,
@@ -180,6 +163,7 @@ where
                 let mut numbers = reserve_list(per_consumer);
                 let mut probe = P::default();
                 probe.reserve(per_consumer);
+                let pass = finish.pass();
                 if !line.wait() {
                     return Err(SampleError::Closed("start called off"));
                 }
@@ -190,12 +174,12 @@ where
                     probe.stop(mark);
                     numbers.push(number);
                 }
-                Ok(Consumed {
-                    numbers,
-                    started,
-                    finished: Instant::now(),
-                    probe,
-                })
+                let finished = Instant::now();
+                // Park until the last consumer is done: exiting now would
+                // put thread teardown and the coordinator's join on the clock.
+                drop(pass);
+                finish.wait_for_all();
+                Ok(Consumed { numbers, started, finished, probe })
             })
             .map_err(spawn_error)?;
         consumers.push(handle);
@@ -204,7 +188,5 @@ where
 }
 
 fn join<T>(handle: ScopedJoinHandle<'_, Result<T, SampleError>>) -> Result<T, SampleError> {
-    handle
-        .join()
-        .map_err(|p| SampleError::Panicked(dispenser_core::runner::panic_message(&*p)))?
+    handle.join().map_err(|p| SampleError::Panicked(dispenser_core::runner::panic_message(&*p)))?
 }

@@ -25,10 +25,7 @@ fn main() -> ExitCode {
     let cli: Cli = cli::parse();
     let runtime = Runtime {
         name: "sync",
-        executor: Executor {
-            flavor: "threads".into(),
-            workers: None,
-        },
+        executor: Executor { flavor: "threads".into(), workers: None },
         ctx: Arc::new(()),
         variants: variants::VARIANTS,
     };

@@ -48,3 +48,45 @@ impl StartLine {
         self.changed.notify_all();
     }
 }
+
+/// Where finished consumers wait for the last one, so thread exits and joins
+/// (and the coordinator's wake-ups) happen after the clock, not while other
+/// consumers are still dispensing.
+pub struct FinishLine {
+    remaining: Mutex<usize>,
+    all_done: Condvar,
+}
+
+impl FinishLine {
+    /// A finish line for `consumers` threads.
+    pub fn new(consumers: usize) -> Self {
+        FinishLine { remaining: Mutex::new(consumers), all_done: Condvar::new() }
+    }
+
+    /// A consumer's pass: it crosses when the pass is dropped, so a consumer
+    /// that fails or panics still counts and never strands the others.
+    pub fn pass(&self) -> Pass<'_> {
+        Pass(self)
+    }
+
+    /// Blocks until every consumer has crossed.
+    pub fn wait_for_all(&self) {
+        let mut remaining = self.remaining.lock().unwrap_or_else(PoisonError::into_inner);
+        while *remaining > 0 {
+            remaining = self.all_done.wait(remaining).unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}
+
+/// A consumer's pass over the [`FinishLine`]: crosses when dropped.
+pub struct Pass<'a>(&'a FinishLine);
+
+impl Drop for Pass<'_> {
+    fn drop(&mut self) {
+        let mut remaining = self.0.remaining.lock().unwrap_or_else(PoisonError::into_inner);
+        *remaining -= 1;
+        if *remaining == 0 {
+            self.0.all_done.notify_all();
+        }
+    }
+}

@@ -11,28 +11,13 @@ const fn channel<C: crate::channel::Channel, const B: bool>(
     name: &'static str,
     primitive: &'static str,
 ) -> Variant<()> {
-    Variant {
-        name,
-        family: Family::Channel,
-        primitive,
-        run: round_trip::<C, B>,
-    }
+    Variant { name, family: Family::Channel, primitive, run: round_trip::<C, B> }
 }
 
 /// The list `--list` prints.
 pub static VARIANTS: &[Variant<()>] = &[
-    Variant {
-        name: "single-thread",
-        family: Family::Baseline,
-        primitive: "Vec::push",
-        run: single_thread,
-    },
-    Variant {
-        name: "atomic",
-        family: Family::Atomic,
-        primitive: "AtomicU64::fetch_add",
-        run: counter::<AtomicU64>,
-    },
+    Variant { name: "single-thread", family: Family::Baseline, primitive: "Vec::push", run: single_thread },
+    Variant { name: "atomic", family: Family::Atomic, primitive: "AtomicU64::fetch_add", run: counter::<AtomicU64> },
     Variant {
         name: "std-mutex",
         family: Family::Lock,
@@ -76,10 +61,7 @@ mod every_variant {
     fn every_variant_is_valid_on_small_workloads() {
         let runtime = Runtime {
             name: "sync",
-            executor: Executor {
-                flavor: "threads".into(),
-                workers: None,
-            },
+            executor: Executor { flavor: "threads".into(), workers: None },
             ctx: Arc::new(()),
             variants: super::VARIANTS,
         };
@@ -90,29 +72,11 @@ mod every_variant {
             sample_timeout: Duration::from_secs(60),
             latency: true,
         };
-        for workload in [
-            Workload {
-                consumers: 3,
-                per_consumer: 200,
-            },
-            Workload {
-                consumers: 64,
-                per_consumer: 20,
-            },
-        ] {
+        for workload in [Workload { consumers: 3, per_consumer: 200 }, Workload { consumers: 64, per_consumer: 20 }] {
             for v in super::VARIANTS {
                 let r = run_variant(&runtime, v, workload, &cfg);
-                assert_eq!(
-                    r.status,
-                    Status::Ok,
-                    "{} on {workload}: {:?}",
-                    v.name,
-                    r.error
-                );
-                assert_eq!(
-                    r.validated_samples,
-                    1 + 3 + dispenser_core::runner::LATENCY_SAMPLES
-                );
+                assert_eq!(r.status, Status::Ok, "{} on {workload}: {:?}", v.name, r.error);
+                assert_eq!(r.validated_samples, 1 + 3 + dispenser_core::runner::LATENCY_SAMPLES);
                 assert_eq!(r.latency.unwrap().count, workload.total() * 3, "{}", v.name);
             }
         }
