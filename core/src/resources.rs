@@ -47,11 +47,12 @@ fn read() -> Usage {
     Usage::default()
 }
 
-/// Resource use summed over a variant's counted samples (spawn to join,
-/// validation excluded), and the process's peak memory.
+/// Resource use summed over a variant's counted samples (from the start
+/// line opening to the last consumer finishing where the harness reads it,
+/// else spawn to join; validation always excluded), and the process's peak memory.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Resources {
-    /// Wall seconds of the measured spans (spawn to join, summed).
+    /// Wall seconds of the measured spans, summed.
     pub wall_s: f64,
     /// User CPU seconds, all threads.
     pub user_cpu_s: f64,

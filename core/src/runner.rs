@@ -161,7 +161,12 @@ fn measure<C: Send + Sync + 'static>(
     {
         let (sample, before, after) = validated(ctx, variant, workload, Mode::Throughput, cfg)?;
         record.validated_samples += 1;
-        resources.add_span(before, after, sample.dispense + sample.setup);
+        // Prefer the dispensing window; harnesses that cannot read it fall
+        // back to the whole sample, spawn to join.
+        match sample.window {
+            Some((open, finish)) => resources.add_span(open, finish, sample.dispense),
+            None => resources.add_span(before, after, sample.dispense + sample.setup),
+        }
         record.dispense_ns.push(nanos(sample.dispense));
         record.setup_ns.push(nanos(sample.setup));
         record.resources = Some(resources.clone());

@@ -2,6 +2,7 @@
 //! and how long spawning and joining took around it.
 
 use crate::Violation;
+use crate::resources::Usage;
 use hdrhistogram::Histogram;
 use std::time::{Duration, Instant};
 use thiserror::Error;
@@ -19,6 +20,10 @@ pub struct Sample {
     pub setup: Duration,
     /// Every take's latency, merged across consumers (latency samples only).
     pub latency: Option<Histogram<u64>>,
+    /// OS counters when the start line opened and when the last consumer
+    /// finished, if the harness read them: resource use of the dispensing
+    /// alone, without spawning and joining.
+    pub window: Option<(Usage, Usage)>,
 }
 
 /// Why a sample produced no valid result.
@@ -55,12 +60,14 @@ pub struct Timeline {
     began: Instant,
     first_start: Option<Instant>,
     last_finish: Option<Instant>,
+    at_open: Option<Usage>,
+    at_finish: Option<Usage>,
 }
 
 impl Timeline {
     /// Starts the sample's wall clock; call before spawning anything.
     pub fn begin() -> Self {
-        Timeline { began: Instant::now(), first_start: None, last_finish: None }
+        Timeline { began: Instant::now(), first_start: None, last_finish: None, at_open: None, at_finish: None }
     }
 
     /// Records a participant leaving the start line.
@@ -73,6 +80,16 @@ impl Timeline {
         self.last_finish = Some(self.last_finish.map_or(at, |f| f.max(at)));
     }
 
+    /// Records the OS counters read just before the start line opened.
+    pub fn opening(&mut self, usage: Usage) {
+        self.at_open = Some(usage);
+    }
+
+    /// Records the OS counters read just after the last consumer finished.
+    pub fn all_finished(&mut self, usage: Option<Usage>) {
+        self.at_finish = usage;
+    }
+
     /// Closes the sample once everything is joined.
     pub fn end(self, lists: Vec<Vec<u64>>, latency: Option<Histogram<u64>>) -> Sample {
         let wall = self.began.elapsed();
@@ -80,7 +97,8 @@ impl Timeline {
             (Some(s), Some(f)) => f.saturating_duration_since(s),
             _ => Duration::ZERO,
         };
-        Sample { lists, dispense, setup: wall.saturating_sub(dispense), latency }
+        let window = self.at_open.zip(self.at_finish);
+        Sample { lists, dispense, setup: wall.saturating_sub(dispense), latency, window }
     }
 }
 

@@ -4,6 +4,7 @@
 use crate::channel::Channel;
 use crate::counter::Counter;
 use crate::start_line::{FinishLine, StartLine};
+use dispenser_core::resources::Usage;
 use dispenser_core::{
     Capacity, Consumed, Latency, Mode, NoProbe, Probe, Sample, SampleError, Timeline, Workload, reserve_list,
 };
@@ -111,7 +112,7 @@ impl<F: FnOnce(()) -> Result<(), SampleError> + Send> Producer for F {}
 /// `takers` yield numbers; a consumer thread calls its taker T times. The
 /// producer (a no-op for shared counters) runs after the start line too.
 fn run_threads<P: Probe, F>(
-    timeline: Timeline,
+    mut timeline: Timeline,
     w: &Workload,
     takers: Vec<F>,
     producer: impl Producer,
@@ -131,9 +132,12 @@ where
                 return Err(e);
             }
         };
-        line.open_when_parked(consumers.len() + 1);
+        line.wait_until_parked(consumers.len() + 1);
+        timeline.opening(Usage::now());
+        line.open();
         let consumed: Vec<Consumed<P>> = consumers.into_iter().map(join).collect::<Result<_, _>>()?;
         join(producer)?;
+        timeline.all_finished(finish.usage());
         Ok(dispenser_core::collect(timeline, consumed))
     })
 }

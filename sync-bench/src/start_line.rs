@@ -2,6 +2,7 @@
 //! then all are released at once. Unlike `std::sync::Barrier` it can be
 //! called off, so a failed spawn never leaves parked threads behind.
 
+use dispenser_core::resources::Usage;
 use std::sync::{Condvar, Mutex, PoisonError};
 
 #[derive(Default)]
@@ -31,12 +32,17 @@ impl StartLine {
         }
     }
 
-    /// Waits until `participants` are parked, then releases them.
-    pub fn open_when_parked(&self, participants: usize) {
+    /// Blocks until `participants` are parked.
+    pub fn wait_until_parked(&self, participants: usize) {
         let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         while s.parked < participants {
             s = self.changed.wait(s).unwrap_or_else(PoisonError::into_inner);
         }
+    }
+
+    /// Releases everyone.
+    pub fn open(&self) {
+        let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         s.open = Some(true);
         self.changed.notify_all();
     }
@@ -53,14 +59,15 @@ impl StartLine {
 /// (and the coordinator's wake-ups) happen after the clock, not while other
 /// consumers are still dispensing.
 pub struct FinishLine {
-    remaining: Mutex<usize>,
+    /// Consumers still running, and the OS counters read by the last one.
+    remaining: Mutex<(usize, Option<Usage>)>,
     all_done: Condvar,
 }
 
 impl FinishLine {
     /// A finish line for `consumers` threads.
     pub fn new(consumers: usize) -> Self {
-        FinishLine { remaining: Mutex::new(consumers), all_done: Condvar::new() }
+        FinishLine { remaining: Mutex::new((consumers, None)), all_done: Condvar::new() }
     }
 
     /// A consumer's pass: it crosses when the pass is dropped, so a consumer
@@ -72,9 +79,14 @@ impl FinishLine {
     /// Blocks until every consumer has crossed.
     pub fn wait_for_all(&self) {
         let mut remaining = self.remaining.lock().unwrap_or_else(PoisonError::into_inner);
-        while *remaining > 0 {
+        while remaining.0 > 0 {
             remaining = self.all_done.wait(remaining).unwrap_or_else(PoisonError::into_inner);
         }
+    }
+
+    /// The OS counters read as the last consumer crossed.
+    pub fn usage(&self) -> Option<Usage> {
+        self.remaining.lock().unwrap_or_else(PoisonError::into_inner).1
     }
 }
 
@@ -84,8 +96,9 @@ pub struct Pass<'a>(&'a FinishLine);
 impl Drop for Pass<'_> {
     fn drop(&mut self) {
         let mut remaining = self.0.remaining.lock().unwrap_or_else(PoisonError::into_inner);
-        *remaining -= 1;
-        if *remaining == 0 {
+        remaining.0 -= 1;
+        if remaining.0 == 0 {
+            remaining.1 = Some(Usage::now());
             self.0.all_done.notify_all();
         }
     }
