@@ -40,8 +40,8 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
     if chosen.is_empty() {
         anyhow::bail!("no runtime crate found: none carries [package.metadata.{}] runtime = true", discover::MARKER);
     }
-    for r in chosen.iter().filter(|r| settings.workers.is_some() && !r.workers) {
-        eprintln!("note: --workers does not apply to {} (its crate does not declare workers = true)", r.name);
+    for r in chosen.iter().filter(|r| settings.workers.is_some() && r.workers == discover::Workers::No) {
+        eprintln!("note: --workers does not apply to {} (its crate does not declare `workers`)", r.name);
     }
     install_ctrlc();
     let built = build::build(&cargo, &root, &chosen)?;

@@ -4,24 +4,20 @@
 //! only are listed.
 
 use crate::cli::CompareArgs;
-use crate::render::{format_ratio, ratio};
 use crate::results::{self, Results};
 use anyhow::Result;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 use dispenser_core::Record;
-use dispenser_core::stats::Stats;
+use dispenser_core::stats::{Stats, quantile};
 use dispenser_core::table::format_ns;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::process::ExitCode;
 
 /// Below this relative change nothing is called faster or slower, however
-/// tight the spreads: a 1% shift is within what a busy machine drifts.
+/// tight the samples: a 1% shift is within what a busy machine drifts.
 pub const NOISE: f64 = 0.02;
-/// A change must exceed this many of its uncertainties (σ of the ratio,
-/// from both spreads) to count: about 95% if the samples were normal.
-pub const SIGMAS: f64 = 2.0;
 
 /// What a cell did between two runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -45,30 +41,58 @@ impl Verdict {
     }
 }
 
-/// NEW/OLD with its uncertainty and verdict.
+/// The middle half of a cell's samples.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Quartiles {
+    /// First quartile, ns.
+    pub q1: f64,
+    /// Median, ns.
+    pub median: f64,
+    /// Third quartile, ns.
+    pub q3: f64,
+}
+
+impl Quartiles {
+    /// From raw dispense times (core's quantile, as the reports use); `None` when empty.
+    pub fn of(samples_ns: &[u64]) -> Option<Quartiles> {
+        let mut v: Vec<f64> = samples_ns.iter().map(|&x| x as f64).collect();
+        if v.is_empty() {
+            return None;
+        }
+        v.sort_by(f64::total_cmp);
+        Some(Quartiles { q1: quantile(&v, 0.25), median: quantile(&v, 0.5), q3: quantile(&v, 0.75) })
+    }
+}
+
+/// NEW/OLD and its verdict.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Change {
     /// NEW median / OLD median.
     pub ratio: f64,
-    /// σ of the ratio, propagated from both spreads.
-    pub err: f64,
     /// The call.
     pub verdict: Verdict,
 }
 
-/// Compares two cells' statistics: a change counts when it is larger than
-/// both [`NOISE`] and [`SIGMAS`] uncertainties.
-pub fn change(old: &Stats, new: &Stats) -> Change {
-    let (r, err) = ratio(new, old);
-    let threshold = NOISE.max(SIGMAS * err);
-    let verdict = if !r.is_finite() || r - 1.0 > threshold {
+/// Compares two cells: a change counts when the medians differ by more
+/// than [`NOISE`] and the middle halves of the two sets of samples (Q1..Q3,
+/// the spread the reports show) do not overlap. Rank-based, so it holds for
+/// skewed timings and for as few as three samples.
+pub fn change(old: Quartiles, new: Quartiles) -> Change {
+    let ratio = if old.median > 0.0 {
+        new.median / old.median
+    } else if new.median > 0.0 {
+        f64::INFINITY
+    } else {
+        1.0
+    };
+    let verdict = if ratio > 1.0 + NOISE && new.q1 > old.q3 {
         Verdict::Slower
-    } else if 1.0 - r > threshold {
+    } else if ratio < 1.0 - NOISE && new.q3 < old.q1 {
         Verdict::Faster
     } else {
         Verdict::NoChange
     };
-    Change { ratio: r, err, verdict }
+    Change { ratio, verdict }
 }
 
 /// What identifies a cell across runs: workload (consumers, per consumer),
@@ -85,12 +109,13 @@ fn index(results: &Results) -> BTreeMap<Key, &Record> {
     results.records.iter().map(|r| (key(r), r)).collect()
 }
 
-fn stats(r: &Record) -> Option<Stats> {
-    Stats::compute(&r.dispense_ns, &r.setup_ns, r.workload.total()).filter(|_| r.is_ok())
+/// The quartiles of a cell that may be compared (it is ok and has samples).
+fn quartiles(r: &Record) -> Option<Quartiles> {
+    Quartiles::of(&r.dispense_ns).filter(|_| r.is_ok())
 }
 
 fn median(r: &Record) -> String {
-    match stats(r) {
+    match Stats::compute(&r.dispense_ns, &r.setup_ns, r.workload.total()).filter(|_| r.is_ok()) {
         Some(s) => format!("{} ± {}", format_ns(s.median_ns), format_ns(s.iqr_ns)),
         None => r.status.as_str().to_uppercase(),
     }
@@ -109,10 +134,10 @@ pub fn render(old: &Results, new: &Results) -> String {
         for (k, o) in old_cells.iter().filter(|(k, _)| k.0 == w) {
             let Some(n) = new_cells.get(k) else { continue };
             let label = format!("{} ({})", k.1, n.executor);
-            let (c, verdict, ratio) = match (stats(o), stats(n)) {
-                (Some(so), Some(sn)) => {
-                    let c = change(&so, &sn);
-                    (Some(c), c.verdict.as_str().to_string(), format_ratio(c.ratio, c.err))
+            let (c, verdict, ratio) = match (quartiles(o), quartiles(n)) {
+                (Some(qo), Some(qn)) => {
+                    let c = change(qo, qn);
+                    (Some(c), c.verdict.as_str().to_string(), format!("{:.2}", c.ratio))
                 }
                 (Some(_), None) => (None, format!("now {}", n.status.as_str()), String::new()),
                 (None, Some(_)) => (None, format!("fixed (was {})", o.status.as_str()), String::new()),
@@ -167,7 +192,8 @@ pub fn render(old: &Results, new: &Results) -> String {
         .collect();
     let _ = writeln!(
         out,
-        "\n{}\n(verdict: NEW/OLD beyond {:.0}% and {SIGMAS} σ of the ratio, σ from each run's IQR)",
+        "\n{}\n(a change counts when the medians differ by more than {:.0}% and the middle halves \
+         of the samples, Q1..Q3, do not overlap)",
         totals.join(", "),
         NOISE * 100.0
     );
@@ -190,25 +216,28 @@ mod tests {
     use crate::results::{Results, RunInfo};
     use dispenser_core::{Status, Workload};
 
-    fn stats(ns: &[u64]) -> Stats {
-        Stats::compute(ns, &[], 1).unwrap()
+    fn q(ns: &[u64]) -> Quartiles {
+        Quartiles::of(ns).unwrap()
     }
 
     #[test]
     fn verdicts_weigh_the_change_against_the_spread() {
-        let base = stats(&[100, 101, 102, 103, 104]);
-        assert_eq!(change(&base, &base).verdict, Verdict::NoChange);
-        assert_eq!(change(&base, &stats(&[200, 201, 202, 203, 204])).verdict, Verdict::Slower);
-        assert_eq!(change(&base, &stats(&[50, 51, 52, 53, 54])).verdict, Verdict::Faster);
+        let base = q(&[100, 101, 102, 103, 104]);
+        assert_eq!(change(base, base).verdict, Verdict::NoChange);
+        assert_eq!(change(base, q(&[200, 201, 202, 203, 204])).verdict, Verdict::Slower);
+        assert_eq!(change(base, q(&[50, 51, 52, 53, 54])).verdict, Verdict::Faster);
         // 1% is below the noise floor even with tight samples.
-        assert_eq!(change(&base, &stats(&[101, 102, 103, 104, 105])).verdict, Verdict::NoChange);
+        assert_eq!(change(base, q(&[101, 102, 103, 104, 105])).verdict, Verdict::NoChange);
         // 20% slower, but the samples are all over the place: no call.
-        let wide = stats(&[50, 80, 120, 160, 200]);
-        let c = change(&wide, &stats(&[60, 96, 144, 192, 240]));
+        let c = change(q(&[50, 80, 120, 160, 200]), q(&[60, 96, 144, 192, 240]));
         assert!((c.ratio - 1.2).abs() < 1e-9);
         assert_eq!(c.verdict, Verdict::NoChange, "{c:?}");
+        // Three skewed samples, three times slower: clear.
+        assert_eq!(change(q(&[20, 38, 60]), q(&[60, 114, 180])).verdict, Verdict::Slower);
         // A zero median never panics.
-        assert_eq!(change(&stats(&[0, 0, 0]), &stats(&[5, 5, 5])).verdict, Verdict::Slower);
+        assert_eq!(change(q(&[0, 0, 0]), q(&[5, 5, 5])).verdict, Verdict::Slower);
+        assert_eq!(change(q(&[0, 0, 0]), q(&[0, 0, 0])).verdict, Verdict::NoChange);
+        assert!(Quartiles::of(&[]).is_none());
     }
 
     #[test]

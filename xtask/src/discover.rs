@@ -27,8 +27,32 @@ pub struct RuntimeCrate {
     /// `--flavor` values to run, each as its own cells (`flavors = [...]`);
     /// empty runs the binary's default flavor only.
     pub flavors: Vec<String>,
-    /// Whether the binary takes `--workers K` (`workers = true`).
-    pub workers: bool,
+    /// Which flavors take `--workers K`: `workers = true` (all), `false`
+    /// (none, the default) or a list of flavors (tokio's current-thread
+    /// flavor refuses a worker count).
+    pub workers: Workers,
+}
+
+/// Which of a runtime's flavors take `--workers K`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Workers {
+    /// None: OS threads, one per consumer.
+    No,
+    /// Every flavor.
+    All,
+    /// Only these flavors.
+    Flavors(Vec<String>),
+}
+
+impl Workers {
+    /// True when the binary, run with `flavor`, takes `--workers`.
+    pub fn takes(&self, flavor: Option<&str>) -> bool {
+        match self {
+            Workers::No => false,
+            Workers::All => true,
+            Workers::Flavors(fs) => flavor.is_some_and(|f| fs.iter().any(|x| x == f)),
+        }
+    }
 }
 
 /// Runs `cargo metadata --no-deps` on the workspace at `root`.
@@ -81,9 +105,16 @@ fn runtime_crate(package: &Package) -> Result<Option<RuntimeCrate>> {
         Some(_) => return Err(bad("`flavors` must be a list of strings")),
     };
     let workers = match table.get("workers") {
-        None => false,
-        Some(Value::Bool(b)) => *b,
-        Some(_) => return Err(bad("`workers` must be true or false")),
+        None | Some(Value::Bool(false)) => Workers::No,
+        Some(Value::Bool(true)) => Workers::All,
+        Some(Value::Array(items)) => {
+            let listed: Option<Vec<String>> = items.iter().map(|v| v.as_str().map(String::from)).collect();
+            match listed {
+                Some(fs) if fs.iter().all(|f| flavors.contains(f)) => Workers::Flavors(fs),
+                _ => return Err(bad("`workers` lists a flavor that `flavors` does not")),
+            }
+        }
+        Some(_) => return Err(bad("`workers` must be true, false or a list of flavors")),
     };
     let name = match table.get("name") {
         None => package_name.strip_suffix("-bench").unwrap_or(&package_name).to_string(),
@@ -154,7 +185,8 @@ mod tests {
             ("glommio-bench", "[package.metadata.dispenser-bench]\nruntime = true\nworkers = true"),
             (
                 "tokio-bench",
-                "[package.metadata.dispenser-bench]\nruntime = true\nflavors = [\"multi-thread\", \"current-thread\"]",
+                "[package.metadata.dispenser-bench]\nruntime = true\nflavors = [\"multi-thread\", \"current-thread\"]\n\
+                 workers = [\"multi-thread\"]",
             ),
             ("helper", "[package.metadata.other]\nx = 1"),
             ("not-yet", "[package.metadata.dispenser-bench]\nruntime = false"),
@@ -164,9 +196,9 @@ mod tests {
         assert_eq!(names, ["glommio", "tokio"]);
         assert_eq!(found[0].package, "glommio-bench");
         assert_eq!(found[0].binary, "glommio-bench");
-        assert!(found[0].workers && found[0].flavors.is_empty());
+        assert!(found[0].workers.takes(None) && found[0].flavors.is_empty());
         assert_eq!(found[1].flavors, ["multi-thread", "current-thread"]);
-        assert!(!found[1].workers);
+        assert!(found[1].workers.takes(Some("multi-thread")) && !found[1].workers.takes(Some("current-thread")));
     }
 
     #[test]
@@ -175,6 +207,10 @@ mod tests {
             workspace(&[("odd-bench", "[package.metadata.dispenser-bench]\nruntime = true\nflavors = \"fast\"")]);
         let e = discover(&metadata).unwrap_err().to_string();
         assert!(e.contains("odd-bench") && e.contains("flavors"), "{e}");
+        let (_dir, metadata) =
+            workspace(&[("odd-bench", "[package.metadata.dispenser-bench]\nruntime = true\nworkers = [\"fast\"]")]);
+        let e = discover(&metadata).unwrap_err().to_string();
+        assert!(e.contains("`workers` lists a flavor"), "{e}");
     }
 
     #[test]

@@ -61,6 +61,11 @@ pub struct Target {
 }
 
 impl Target {
+    /// True when this target's binary takes `--workers`.
+    pub fn takes_workers(&self) -> bool {
+        self.runtime.workers.takes(self.flavor.as_deref())
+    }
+
     /// `tokio (current-thread)`, `sync`: how a target is named before any record says more.
     pub fn label(&self) -> String {
         match &self.flavor {
@@ -156,6 +161,7 @@ pub fn shuffle<T>(items: &mut [T], seed: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::discover::Workers;
 
     fn runtime(name: &str, flavors: &[&str]) -> RuntimeCrate {
         RuntimeCrate {
@@ -164,7 +170,7 @@ mod tests {
             id: format!("path+file:///x/{name}-bench#0.1.0"),
             binary: format!("{name}-bench"),
             flavors: flavors.iter().map(|s| s.to_string()).collect(),
-            workers: !flavors.is_empty(),
+            workers: if flavors.is_empty() { Workers::No } else { Workers::All },
         }
     }
 

@@ -47,7 +47,7 @@ pub fn command(cell: &Cell, settings: &BenchSettings) -> Command {
     if let Some(flavor) = &cell.target.flavor {
         cmd.args(["--flavor", flavor]);
     }
-    if let Some(k) = settings.workers.filter(|_| cell.target.runtime.workers) {
+    if let Some(k) = settings.workers.filter(|_| cell.target.takes_workers()) {
         cmd.args(["--workers", &k.to_string()]);
     }
     cmd.args(&settings.bench_args);
@@ -111,7 +111,7 @@ pub fn unmeasured(
     status: Status,
     error: String,
 ) -> Record {
-    let workers = settings.workers.filter(|_| target.runtime.workers).map(|k| k as usize);
+    let workers = settings.workers.filter(|_| target.takes_workers()).map(|k| k as usize);
     Record {
         schema: SCHEMA_VERSION,
         runtime: target.runtime.name.clone(),
@@ -240,6 +240,7 @@ mod tests {
     }
 
     fn cell(flavors: &[&str], workers: bool) -> Cell {
+        let workers = if workers { crate::discover::Workers::All } else { crate::discover::Workers::No };
         let runtime = RuntimeCrate {
             name: "tokio".into(),
             package: "tokio-bench".into(),

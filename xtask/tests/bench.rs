@@ -1,0 +1,171 @@
+//! `cargo xtask bench` end to end, on sync-bench with tiny workloads: a
+//! clean run and its files, a timeout, a failing process, an interrupted
+//! run, filters and usage errors. xtask builds sync-bench in release itself
+//! (a no-op once built), so the tests share target/ with everything else.
+
+mod common;
+
+use common::{assert_well_formed, journal, results, stderr, tiny_bench, xtask};
+use dispenser_core::Status;
+use std::time::{Duration, Instant};
+
+#[test]
+fn a_tiny_run_writes_every_file_and_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let out =
+        tiny_bench(dir.path()).args(["--variant", "atomic", "--variant", "std-*", "--seed", "7"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("Workload 2 x 100"), "{stdout}");
+    assert!(stdout.contains("Summary"));
+    assert!(stdout.contains("order shuffled with --seed 7"));
+
+    let records = journal(dir.path());
+    let mut names: Vec<&str> = records.iter().map(|r| r.variant.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["atomic", "std-mpsc", "std-mpsc-bounded", "std-mutex"]);
+    assert!(records.iter().all(|r| r.status == Status::Ok && r.dispense_ns.len() == 3));
+
+    let json = results(dir.path());
+    assert_eq!(json["format"], "dispenser-bench results");
+    assert_eq!(json["run"]["seed"], 7);
+    assert_eq!(json["records"].as_array().unwrap().len(), 4);
+    assert!(json["machine"]["logical_cores"].as_u64().unwrap() >= 1);
+    assert!(json["machine"]["rustc"].as_str().unwrap().starts_with("rustc"));
+    assert!(json["machine"]["crates"]["crossbeam-channel"].is_array());
+
+    let mut csv = csv::Reader::from_path(dir.path().join("results.csv")).unwrap();
+    let width = csv.headers().unwrap().len();
+    let rows: Vec<csv::StringRecord> = csv.records().collect::<Result<_, _>>().unwrap();
+    assert_eq!(rows.len(), 4);
+    assert!(rows.iter().all(|r| r.len() == width && &r[8] == "ok"));
+
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert_well_formed(&html);
+    assert!(html.contains("<svg") && html.contains("std-mutex"));
+    let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(md.contains("| 1 | sync (threads) |"), "{md}");
+}
+
+#[test]
+fn a_cell_past_its_timeout_is_killed_and_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    // A million round trips over std::sync::mpsc take seconds; one is allowed.
+    let started = Instant::now();
+    let out = xtask()
+        .args(["bench", "--runtime", "sync", "--variant", "std-mpsc", "--workload", "10x100000", "--timeout", "1"])
+        .arg("--out")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let records = journal(dir.path());
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].status, Status::Timeout);
+    assert!(records[0].error.as_deref().unwrap().contains("killed after 1 s"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("TIMEOUT"));
+    // The build check plus one second, not the minutes the cell would take.
+    assert!(started.elapsed() < Duration::from_secs(120), "{:?}", started.elapsed());
+}
+
+#[test]
+fn a_failing_process_is_recorded_with_its_stderr_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    // Every process gets an argument it refuses: exit 2, no record.
+    let out = tiny_bench(dir.path())
+        .args(["--variant", "atomic", "--workload", "3x100", "--bench-arg=--no-such-option"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let records = journal(dir.path());
+    assert_eq!(records.len(), 2, "both cells ran");
+    for r in &records {
+        assert_eq!(r.status, Status::Failed);
+        let e = r.error.as_deref().unwrap();
+        assert!(e.starts_with("exit status 2 without a record; stderr: "), "{e}");
+        assert!(e.contains("--no-such-option"), "{e}");
+    }
+    assert!(stderr(&out).contains("2 of 2 cells did not succeed"));
+}
+
+#[test]
+fn an_interrupted_run_keeps_its_finished_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    // Four cells of about 1.5 s each (the budget), so Ctrl-C lands mid-run.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("xtask"))
+        .args(["bench", "--runtime", "sync", "--variant", "atomic", "--samples", "100000", "--budget", "1.5"])
+        .args(["--workload", "2x10", "--workload", "3x10", "--workload", "4x10", "--workload", "5x10", "--out"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(600);
+    while journal(dir.path()).is_empty() {
+        assert!(Instant::now() < deadline, "no cell finished");
+        assert!(child.try_wait().unwrap().is_none(), "xtask ended before any cell finished");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SAFETY: plain syscall on our own child.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let stopped = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(stopped.elapsed() < Duration::from_secs(30), "xtask did not stop on SIGINT");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(130));
+    let kept = journal(dir.path());
+    assert!((1..4).contains(&kept.len()), "{} cells kept", kept.len());
+    assert!(kept.iter().all(|r| r.status == Status::Ok));
+    let json = results(dir.path());
+    assert_eq!(json["run"]["interrupted"], true);
+    assert_eq!(json["records"].as_array().unwrap().len(), kept.len());
+}
+
+#[test]
+fn filters_that_match_nothing_and_bad_options_exit_2_with_one_line() {
+    let one_line = |args: &[&str], expect: &str| {
+        let out = xtask().args(args).output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        let last = err.lines().last().unwrap_or_default();
+        assert!(last.starts_with("error: ") && last.contains(expect), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    };
+    one_line(&["bench", "--workload", "0x5"], "consumers must be at least 1");
+    one_line(&["bench", "--workload", "ten"], "like 10x100000");
+    one_line(&["bench", "--samples", "0"], "--samples must be between 1");
+    one_line(&["bench", "--runtime", "glommio"], "unknown runtime 'glommio'; known:");
+    one_line(&["bench", "--runtime", "sync", "--variant", "zzz*"], "no variant matches --variant 'zzz*'; known:");
+    one_line(&["bench", "--frobnicate"], "--frobnicate");
+}
+
+#[test]
+fn a_dry_run_lists_the_cells_in_seeded_order() {
+    let run = |seed: &str| {
+        let out = xtask()
+            .args(["bench", "--runtime", "sync", "--variant", "*-bounded", "--workload", "2x10", "--workload", "3x10"])
+            .args(["--dry-run", "--seed", seed])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let a = run("1");
+    assert_eq!(a.lines().next(), Some("# 8 cells, --seed 1"));
+    assert!(a.lines().skip(1).all(|l| l.starts_with("sync ") && l.contains("-bounded ")), "{a}");
+    assert_eq!(a, run("1"));
+}
+
+#[test]
+fn bare_xtask_lists_the_tasks() {
+    let out = xtask().output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for task in ["bench", "compare", "report"] {
+        assert!(text.contains(task), "{text}");
+    }
+}
