@@ -52,8 +52,10 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
     let mut listed: Vec<(Arc<Target>, Vec<VariantInfo>)> = Vec::new();
     for r in &chosen {
         let Some(exe) = built.executables.get(&r.package) else {
-            let target = plan::targets(r, PathBuf::new()).remove(0);
-            early.extend(broken(&target, &settings, built.failed.get(&r.package).cloned().unwrap_or_default()));
+            let why = built.failed.get(&r.package).cloned().unwrap_or_default();
+            for target in plan::targets(r, PathBuf::new()) {
+                early.extend(broken(&target, &settings, why.clone()));
+            }
             continue;
         };
         for target in plan::targets(r, exe.clone()) {

@@ -14,7 +14,7 @@ pub const DEFAULT_SAMPLES: u64 = 10;
 pub const DEFAULT_WARMUP: u64 = 1;
 /// Seconds per cell after which no new counted sample starts: keeps the
 /// default run (about 90 cells) under ten minutes on a 2-core machine.
-pub const DEFAULT_BUDGET_S: f64 = 2.0;
+pub const DEFAULT_BUDGET_S: f64 = 1.5;
 /// `--quick`: counted samples per cell.
 pub const QUICK_SAMPLES: u64 = 3;
 /// `--quick`: seconds per cell.
@@ -70,7 +70,7 @@ pub struct BenchArgs {
     /// Warm-up samples per cell, validated but not counted [default: 1].
     #[arg(long, value_name = "W")]
     pub warmup: Option<u64>,
-    /// Seconds per cell after which no new counted sample starts; at least 3 are taken [default: 2; 1 with --quick].
+    /// Seconds per cell after which no new counted sample starts; at least 3 are taken [default: 1.5; 1 with --quick].
     #[arg(long, value_name = "SECS")]
     pub budget: Option<f64>,
     /// Executor threads for the async runtimes [default: each runtime's own, the machine's cores].

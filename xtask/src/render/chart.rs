@@ -38,7 +38,7 @@ pub fn render(section: &Section) -> Result<Option<String>> {
     let labels: Vec<String> =
         rows.iter().map(|r| format!("{} · {}", r.record.variant, r.record.runtime_label())).collect();
     let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(10) as u32;
-    let label_px = (longest * 7 + 16).clamp(160, 460);
+    let label_px = (longest * 8 + 16).clamp(160, 500);
     let lo = rows.iter().map(|r| r.stats.min_ns).fold(f64::INFINITY, f64::min).max(1.0) / 2.0;
     // Room on the right for the value printed after each whisker.
     let hi = rows.iter().map(|r| r.stats.max_ns).fold(0.0, f64::max).max(lo * 10.0) * 6.0;
@@ -68,7 +68,7 @@ pub fn render(section: &Section) -> Result<Option<String>> {
             .y_label_formatter(&label_of)
             .x_label_formatter(&|v| format_ns(*v))
             .x_desc("time for all numbers of one sample (log scale)")
-            .label_style(("sans-serif", 12))
+            .label_style(("sans-serif", 13))
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
             .map_err(|e| err(&e))?;
@@ -101,21 +101,18 @@ pub fn render(section: &Section) -> Result<Option<String>> {
             .map_err(|e| err(&e))?;
         chart
             .draw_series(rows.iter().enumerate().map(|(i, r)| {
-                let text = format!(
-                    "{}  ×{}",
-                    format_ns(r.stats.median_ns),
-                    super::format_ratio(r.ratio, 0.0).trim_end_matches(" ± 0")
-                );
+                let text = format!("{}  ×{}", format_ns(r.stats.median_ns), times(r.ratio));
                 Text::new(
                     text,
                     (r.stats.max_ns * 1.15, SegmentValue::CenterOf(band(i))),
-                    ("sans-serif", 11).into_font(),
+                    ("sans-serif", 12).into_font(),
                 )
             }))
             .map_err(|e| err(&e))?;
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
+            // Rank 1 is at the top: the shortest bars leave the upper right empty.
+            .position(SeriesLabelPosition::UpperRight)
             .background_style(WHITE.mix(0.9))
             .border_style(RGBColor(200, 200, 200))
             .label_font(("sans-serif", 12))
@@ -124,6 +121,11 @@ pub fn render(section: &Section) -> Result<Option<String>> {
         root.present().map_err(|e| err(&e))?;
     }
     Ok(Some(svg))
+}
+
+/// `7.2`, `151`: a ratio short enough to sit beside a bar.
+fn times(ratio: f64) -> String {
+    if ratio >= 100.0 || !ratio.is_finite() { format!("{ratio:.0}") } else { format!("{ratio:.1}") }
 }
 
 #[cfg(test)]
