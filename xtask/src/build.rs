@@ -62,3 +62,35 @@ pub fn build(cargo: &Path, root: &Path, runtimes: &[RuntimeCrate]) -> Result<Bui
     }
     Ok(built)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::{discover, tests::workspace_with_mains};
+    use std::sync::atomic::AtomicBool;
+
+    const MARKER: &str = "[package.metadata.dispenser-bench]\nruntime = true";
+
+    #[test]
+    fn a_crate_that_does_not_build_or_list_fails_alone() {
+        let (dir, metadata) = workspace_with_mains(&[
+            ("good-bench", MARKER, "fn main() { println!(\"one\\ntwo\"); }\n"),
+            ("broken-bench", MARKER, "fn main() { this does not compile }\n"),
+            ("mute-bench", MARKER, "fn main() { eprintln!(\"no list today\"); std::process::exit(3); }\n"),
+        ]);
+        let runtimes = discover(&metadata).unwrap();
+        let built = build(&cargo(), dir.path(), &runtimes).unwrap();
+        assert_eq!(built.executables.keys().collect::<Vec<_>>(), ["good-bench", "mute-bench"]);
+        assert!(built.failed["broken-bench"].contains("cargo build --release -p broken-bench"));
+        let stop = AtomicBool::new(false);
+        let listed = |package: &str| {
+            let r = runtimes.iter().find(|r| r.package == package).unwrap();
+            let target = crate::plan::targets(r, built.executables[package].clone()).remove(0);
+            crate::run::list(&target, &stop)
+        };
+        let names: Vec<String> = listed("good-bench").unwrap().into_iter().map(|v| v.name).collect();
+        assert_eq!(names, ["one", "two"]);
+        let e = listed("mute-bench").unwrap_err();
+        assert_eq!(e, "`mute-bench --list` failed: exit status 3; stderr: no list today");
+    }
+}

@@ -155,24 +155,31 @@ pub fn measured_crates(metadata: &Metadata, runtimes: &[RuntimeCrate]) -> BTreeS
 }
 
 #[cfg(test)]
-mod tests {
+pub mod tests {
     use super::*;
     use std::fs;
 
     /// A workspace in a temp folder: `cargo metadata --no-deps` needs no
-    /// network, so this runs the real discovery path on crates xtask has never seen.
-    fn workspace(members: &[(&str, &str)]) -> (tempfile::TempDir, Metadata) {
+    /// network, so this runs the real discovery path on crates xtask has
+    /// never seen. Members are (name, extra manifest lines).
+    pub fn workspace(members: &[(&str, &str)]) -> (tempfile::TempDir, Metadata) {
+        let mains: Vec<(&str, &str, &str)> = members.iter().map(|(n, e)| (*n, *e, "fn main() {}\n")).collect();
+        workspace_with_mains(&mains)
+    }
+
+    /// Like [`workspace`], with each member's `src/main.rs` given.
+    pub fn workspace_with_mains(members: &[(&str, &str, &str)]) -> (tempfile::TempDir, Metadata) {
         let dir = tempfile::tempdir().unwrap();
-        let names: Vec<String> = members.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+        let names: Vec<String> = members.iter().map(|(n, _, _)| format!("\"{n}\"")).collect();
         let root = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", names.join(", "));
         fs::write(dir.path().join("Cargo.toml"), root).unwrap();
-        for (name, extra) in members {
+        for (name, extra, main) in members {
             let crate_dir = dir.path().join(name);
             fs::create_dir_all(crate_dir.join("src")).unwrap();
             let manifest =
                 format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n{extra}\n");
             fs::write(crate_dir.join("Cargo.toml"), manifest).unwrap();
-            fs::write(crate_dir.join("src/main.rs"), "fn main() {}\n").unwrap();
+            fs::write(crate_dir.join("src/main.rs"), main).unwrap();
         }
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let metadata = load_metadata(Path::new(&cargo), dir.path()).unwrap();
