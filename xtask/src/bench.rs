@@ -58,15 +58,22 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
             }
             continue;
         };
-        for target in plan::targets(r, exe.clone()) {
+        for mut target in plan::targets(r, exe.clone()) {
             match run::list(&target, &STOP) {
-                Ok(variants) => listed.push((Arc::new(target), variants)),
+                Ok(variants) => {
+                    target.executor = run::probe_executor(&target, &variants[0], &settings, &STOP);
+                    listed.push((Arc::new(target), variants));
+                }
                 Err(why) => {
                     eprintln!("warning: {why}");
                     early.extend(broken(&target, &settings, why));
                 }
             }
         }
+    }
+    if STOP.load(Ordering::SeqCst) {
+        eprintln!("interrupted before any cell ran");
+        return Ok(ExitCode::from(INTERRUPTED));
     }
     let cells = plan::plan(&listed, &args.variants, &settings.workloads, seed)?;
     if args.dry_run {

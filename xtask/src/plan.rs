@@ -5,7 +5,7 @@
 
 use crate::cli::{UsageError, usage};
 use crate::discover::RuntimeCrate;
-use dispenser_core::{Family, Workload};
+use dispenser_core::{Executor, Family, Workload};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -58,6 +58,9 @@ pub struct Target {
     pub flavor: Option<String>,
     /// The built executable.
     pub exe: PathBuf,
+    /// The executor the binary reports (from a one-number probe), so a
+    /// cell that leaves no record of its own is still labelled right.
+    pub executor: Option<Executor>,
 }
 
 impl Target {
@@ -112,12 +115,12 @@ pub fn select_runtimes(all: &[RuntimeCrate], wanted: &[String]) -> Result<Vec<Ru
 /// Every target of a built crate: one per declared flavor, else one.
 pub fn targets(runtime: &RuntimeCrate, exe: PathBuf) -> Vec<Target> {
     if runtime.flavors.is_empty() {
-        return vec![Target { runtime: runtime.clone(), flavor: None, exe }];
+        return vec![Target { runtime: runtime.clone(), flavor: None, exe, executor: None }];
     }
     runtime
         .flavors
         .iter()
-        .map(|f| Target { runtime: runtime.clone(), flavor: Some(f.clone()), exe: exe.clone() })
+        .map(|f| Target { runtime: runtime.clone(), flavor: Some(f.clone()), exe: exe.clone(), executor: None })
         .collect()
 }
 

@@ -44,14 +44,37 @@ pub fn command(cell: &Cell, settings: &BenchSettings) -> Command {
     if settings.latency {
         cmd.arg("--latency");
     }
-    if let Some(flavor) = &cell.target.flavor {
+    executor_args(&mut cmd, &cell.target, settings);
+    cmd
+}
+
+/// `--flavor`, `--workers` and the pass-through arguments.
+fn executor_args(cmd: &mut Command, target: &Target, settings: &BenchSettings) {
+    if let Some(flavor) = &target.flavor {
         cmd.args(["--flavor", flavor]);
     }
-    if let Some(k) = settings.workers.filter(|_| cell.target.takes_workers()) {
+    if let Some(k) = settings.workers.filter(|_| target.takes_workers()) {
         cmd.args(["--workers", &k.to_string()]);
     }
     cmd.args(&settings.bench_args);
-    cmd
+}
+
+/// Runs one sample of one number to learn the executor the binary reports
+/// (flavor and worker count); `None` if that fails, which the real cells
+/// will then show.
+pub fn probe_executor(
+    target: &Target,
+    variant: &VariantInfo,
+    settings: &BenchSettings,
+    stop: &AtomicBool,
+) -> Option<Executor> {
+    let mut cmd = Command::new(&target.exe);
+    cmd.args(["--variant", &variant.name, "--format", "json", "--consumers", "1", "--per-consumer", "1"]);
+    cmd.args(["--samples", "1", "--warmup", "0", "--budget", "1"]);
+    executor_args(&mut cmd, target, settings);
+    let out = process::run(cmd, LIST_TIMEOUT, stop).ok()?;
+    let line = out.stdout.iter().find(|l| !l.trim().is_empty())?;
+    Some(serde_json::from_str::<Record>(line).ok()?.executor)
 }
 
 /// The record of a cell whose process has ended; `None` when the run was
@@ -112,10 +135,11 @@ pub fn unmeasured(
     error: String,
 ) -> Record {
     let workers = settings.workers.filter(|_| target.takes_workers()).map(|k| k as usize);
+    let guess = || Executor { flavor: target.flavor.clone().unwrap_or_else(|| "?".into()), workers };
     Record {
         schema: SCHEMA_VERSION,
         runtime: target.runtime.name.clone(),
-        executor: Executor { flavor: target.flavor.clone().unwrap_or_else(|| "default".into()), workers },
+        executor: target.executor.clone().unwrap_or_else(guess),
         variant: variant.name.clone(),
         family: variant.family.unwrap_or_else(|| guess_family(&variant.name)),
         primitive: variant.primitive.clone().unwrap_or_else(|| "unknown".into()),

@@ -63,6 +63,8 @@ fn a_cell_past_its_timeout_is_killed_and_recorded() {
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].status, Status::Timeout);
     assert!(records[0].error.as_deref().unwrap().contains("killed after 1 s"));
+    // Labelled with the executor the binary reported in its probe, though the cell left no record.
+    assert_eq!(records[0].executor.flavor, "threads");
     assert!(String::from_utf8_lossy(&out.stdout).contains("TIMEOUT"));
     // The build check plus one second, not the minutes the cell would take.
     assert!(started.elapsed() < Duration::from_secs(120), "{:?}", started.elapsed());
