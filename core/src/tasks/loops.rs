@@ -4,6 +4,7 @@
 
 use super::start_line::{CallOffOnDrop, FinishLine};
 use super::{Channel, Counter, Oneshot, Spawner, StartLine};
+use crate::resources::Usage;
 use crate::runner::panic_message;
 use crate::{
     Capacity, Consumed, Family, Latency, Mode, NoProbe, Probe, Sample, SampleError, Timeline, Variant, Workload,
@@ -203,7 +204,7 @@ impl<C: Channel, O: Oneshot> Taker for Mailbox<C, O> {
 /// coordinator never dispenses, and is woken once during the dispensing.
 fn run_tasks<S: Spawner, P: Probe, K: Taker>(
     s: &S,
-    timeline: Timeline,
+    mut timeline: Timeline,
     w: &Workload,
     takers: Vec<K>,
     producer: impl Future<Output = Result<(), SampleError>> + Send + 'static,
@@ -221,8 +222,11 @@ fn run_tasks<S: Spawner, P: Probe, K: Taker>(
             .into_iter()
             .map(|t| s.spawn(catching(consume::<P, K>(Arc::clone(&lines), per_consumer, t))))
             .collect();
-        start.open_when_all_parked().await;
+        start.wait_until_parked().await;
+        timeline.opening(Usage::now());
+        start.open();
         finish.all_crossed().await;
+        timeline.all_finished(finish.usage());
         let mut consumed = Vec::with_capacity(consumers.len());
         for consumer in consumers {
             consumed.push(consumer.await??);

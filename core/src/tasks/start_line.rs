@@ -2,7 +2,9 @@
 //! spawned, then all are released at once. Like the threads' start line it
 //! can be called off, so an abandoned coordinator never leaves tasks parked.
 
+use crate::resources::Usage;
 use event_listener::Event;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering::SeqCst};
 
 const WAITING: u8 = 0;
@@ -51,9 +53,9 @@ impl StartLine {
         }
     }
 
-    /// Waits (asynchronously) until every participant is parked, then
-    /// releases them all. Returns at once if the start was called off.
-    pub async fn open_when_all_parked(&self) {
+    /// Waits (asynchronously) until every participant is parked; returns at
+    /// once if the start was called off.
+    pub async fn wait_until_parked(&self) {
         while !self.ready_to_open() {
             let listener = self.all_parked.listen();
             if self.ready_to_open() {
@@ -61,6 +63,11 @@ impl StartLine {
             }
             listener.await;
         }
+    }
+
+    /// Releases every parked participant (and any latecomer), unless the
+    /// start was called off.
+    pub fn open(&self) {
         if self.state.compare_exchange(WAITING, OPEN, SeqCst, SeqCst).is_ok() {
             self.released.notify(usize::MAX);
         }
@@ -95,12 +102,14 @@ impl StartLine {
 pub(crate) struct FinishLine {
     remaining: AtomicUsize,
     all_done: Event,
+    /// OS counters read by the last consumer as it crossed.
+    at_finish: OnceLock<Usage>,
 }
 
 impl FinishLine {
     /// A finish line for `consumers` tasks.
     pub(crate) fn new(consumers: usize) -> Self {
-        FinishLine { remaining: AtomicUsize::new(consumers), all_done: Event::new() }
+        FinishLine { remaining: AtomicUsize::new(consumers), all_done: Event::new(), at_finish: OnceLock::new() }
     }
 
     /// Held by a consumer task; crossing happens on drop, so a task that
@@ -119,6 +128,11 @@ impl FinishLine {
             listener.await;
         }
     }
+
+    /// The OS counters read as the last consumer crossed.
+    pub(crate) fn usage(&self) -> Option<Usage> {
+        self.at_finish.get().copied()
+    }
 }
 
 /// A consumer's pass over the [`FinishLine`]: crosses when dropped.
@@ -127,6 +141,7 @@ pub(crate) struct Crossing<'a>(&'a FinishLine);
 impl Drop for Crossing<'_> {
     fn drop(&mut self) {
         if self.0.remaining.fetch_sub(1, SeqCst) == 1 {
+            let _ = self.0.at_finish.set(Usage::now());
             self.0.all_done.notify(usize::MAX);
         }
     }
@@ -157,8 +172,9 @@ mod tests {
                 std::thread::spawn(move || block_on(line.wait()))
             })
             .collect();
-        block_on(line.open_when_all_parked());
+        block_on(line.wait_until_parked());
         assert_eq!(line.parked.load(SeqCst), 3);
+        line.open();
         assert!(waiters.into_iter().all(|w| w.join().unwrap()));
     }
 
@@ -172,7 +188,8 @@ mod tests {
         line.call_off();
         assert!(!waiter.join().unwrap());
         assert!(!block_on(line.wait()), "a latecomer is told too");
-        block_on(line.open_when_all_parked()); // cannot reopen: still called off
+        block_on(line.wait_until_parked()); // returns: the start is off
+        line.open(); // cannot reopen
         assert_eq!(line.outcome(), Some(false));
     }
 }
