@@ -10,8 +10,14 @@ use std::time::Duration;
 /// variants take all ten; slow ones (OS-thread channel round trips take
 /// seconds per sample on two cores) stop at the floor of three.
 pub const DEFAULT_SAMPLES: u64 = 10;
-/// Warm-up samples per cell in a default run.
-pub const DEFAULT_WARMUP: u64 = 1;
+/// Warm-up samples per cell in a default run: none. The sixteen OS-thread
+/// channel cells take 7-17 s per sample on two cores and dominate the run;
+/// a warm-up would add a quarter to them (measured: 346 s of 494). Their
+/// seconds-long samples are warm anyway, and for fast cells the median of
+/// up to ten samples shrugs off a cold first one. `--warmup 1` restores it.
+pub const DEFAULT_WARMUP: u64 = 0;
+/// `--quick`: warm-up samples per cell (its samples take milliseconds).
+pub const QUICK_WARMUP: u64 = 1;
 /// Seconds per cell after which no new counted sample starts: keeps the
 /// default run (about 90 cells) under ten minutes on a 2-core machine.
 pub const DEFAULT_BUDGET_S: f64 = 1.5;
@@ -67,7 +73,7 @@ pub struct BenchArgs {
     /// Counted samples per cell [default: 10; 3 with --quick].
     #[arg(long, value_name = "S")]
     pub samples: Option<u64>,
-    /// Warm-up samples per cell, validated but not counted [default: 1].
+    /// Warm-up samples per cell, validated but not counted [default: 0; 1 with --quick].
     #[arg(long, value_name = "W")]
     pub warmup: Option<u64>,
     /// Seconds per cell after which no new counted sample starts; at least 3 are taken [default: 1.5; 1 with --quick].
@@ -210,7 +216,7 @@ impl BenchArgs {
         if !(1..=MAX_SAMPLES).contains(&samples) {
             return Err(UsageError(format!("--samples must be between 1 and {MAX_SAMPLES}, got {samples}")));
         }
-        let warmup = self.warmup.unwrap_or(DEFAULT_WARMUP);
+        let warmup = self.warmup.unwrap_or(if self.quick { QUICK_WARMUP } else { DEFAULT_WARMUP });
         if warmup > MAX_WARMUP {
             return Err(UsageError(format!("--warmup must be at most {MAX_WARMUP}, got {warmup}")));
         }
@@ -288,6 +294,7 @@ mod tests {
     fn quick_is_small_but_explicit_options_win() {
         let s = bench(&["--quick"]).unwrap().settings().unwrap();
         assert_eq!((s.workloads.as_slice(), s.samples), ([Workload::QUICK].as_slice(), QUICK_SAMPLES));
+        assert_eq!((s.warmup, s.budget_s), (QUICK_WARMUP, QUICK_BUDGET_S));
         let s = bench(&["--quick", "--workload", "2x100", "--workload", "2x100", "--samples", "5"]).unwrap();
         let s = s.settings().unwrap();
         assert_eq!((s.workloads, s.samples), (vec![Workload { consumers: 2, per_consumer: 100 }], 5));
