@@ -43,7 +43,11 @@ pub fn render(results: &Results) -> Result<String> {
     for section in &sections {
         render_section(&mut out, section)?;
     }
-    out.push_str("</body>\n</html>\n");
+    out.push_str("<h2>Columns</h2>\n<dl class=\"note\">\n");
+    for (name, meaning) in super::COLUMN_NOTES {
+        let _ = writeln!(out, "<dt><b>{}</b></dt><dd>{}</dd>", escape(name), escape(meaning));
+    }
+    out.push_str("</dl>\n</body>\n</html>\n");
     Ok(out)
 }
 

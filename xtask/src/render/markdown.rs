@@ -17,6 +17,10 @@ pub fn render(results: &Results) -> String {
     for section in &sections {
         render_section(&mut out, section);
     }
+    out.push_str("\n## Columns\n\n");
+    for (name, meaning) in super::COLUMN_NOTES {
+        let _ = writeln!(out, "- **{name}**: {}", escape(meaning));
+    }
     out
 }
 

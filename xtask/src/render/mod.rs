@@ -271,6 +271,27 @@ pub fn header(results: &Results) -> Vec<String> {
     lines
 }
 
+/// What each column means, for the foot of the Markdown and HTML reports.
+pub const COLUMN_NOTES: [(&str, &str); 8] = [
+    (
+        "median",
+        "median dispense time of the counted samples: first consumer leaving the start line to last number taken",
+    ),
+    ("spread (IQR)", "interquartile range of those samples (Q3 - Q1)"),
+    ("min … max", "fastest and slowest counted sample"),
+    ("ns/number", "median divided by the numbers dispensed per sample"),
+    ("× fastest", "median over the workload's fastest median, ± propagated from both spreads (σ ≈ IQR / 1.349)"),
+    (
+        "CPU/wall",
+        "user + system CPU seconds per wall second of the measured spans: near the core count when threads spin, low when they park",
+    ),
+    ("peak mem", "peak resident memory of the runtime process"),
+    (
+        "unranked",
+        "timeout (killed by xtask), failed (crash, error or exit status), hung (a sample passed its deadline), invalid (a number lost, duplicated or out of order)",
+    ),
+];
+
 /// `10x100000`, as a heading.
 pub fn title(section: &Section) -> String {
     format!("Workload {} x {}", group(section.workload.consumers as u64), group(section.workload.per_consumer as u64))
