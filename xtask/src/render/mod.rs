@@ -283,7 +283,8 @@ pub const COLUMN_NOTES: [(&str, &str); 8] = [
     ("× fastest", "median over the workload's fastest median, ± propagated from both spreads (σ ≈ IQR / 1.349)"),
     (
         "CPU/wall",
-        "user + system CPU seconds per wall second of the measured spans: near the core count when threads spin, low when they park",
+        "user + system CPU seconds per wall second while dispensing, as the runtime binary measures it: \
+         near the core count when threads spin, low when they park",
     ),
     ("peak mem", "peak resident memory of the runtime process"),
     (
