@@ -5,6 +5,7 @@
 
 use crate::cli::{BenchArgs, BenchSettings};
 use crate::collate::{self, Journal};
+use crate::discover::RuntimeCrate;
 use crate::machine::Machine;
 use crate::plan::{self, Target, VariantInfo};
 use crate::results::{Results, RunInfo};
@@ -19,9 +20,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// Set by Ctrl-C: the running cell is killed and the run wraps up.
-static STOP: AtomicBool = AtomicBool::new(false);
+pub static STOP: AtomicBool = AtomicBool::new(false);
 /// Exit status of an interrupted run, as a shell reports SIGINT.
-const INTERRUPTED: u8 = 130;
+pub const INTERRUPTED: u8 = 130;
 
 /// The workspace root: xtask lives one folder below it.
 pub fn project_root() -> PathBuf {
@@ -47,30 +48,7 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
     let built = build::build(&cargo, &root, &chosen)?;
     let seed = args.seed.unwrap_or_else(rand::random);
 
-    // Crates that did not build or list still get records: their cells failed.
-    let mut early: Vec<Record> = Vec::new();
-    let mut listed: Vec<(Arc<Target>, Vec<VariantInfo>)> = Vec::new();
-    for r in &chosen {
-        let Some(exe) = built.executables.get(&r.package) else {
-            let why = built.failed.get(&r.package).cloned().unwrap_or_default();
-            for target in plan::targets(r, PathBuf::new()) {
-                early.extend(broken(&target, &settings, why.clone()));
-            }
-            continue;
-        };
-        for mut target in plan::targets(r, exe.clone()) {
-            match run::list(&target, &STOP) {
-                Ok(variants) => {
-                    target.executor = run::probe_executor(&target, &variants[0], &settings, &STOP);
-                    listed.push((Arc::new(target), variants));
-                }
-                Err(why) => {
-                    eprintln!("warning: {why}");
-                    early.extend(broken(&target, &settings, why));
-                }
-            }
-        }
-    }
+    let (listed, early) = list_targets(&chosen, &built, &settings);
     if STOP.load(Ordering::SeqCst) {
         eprintln!("interrupted before any cell ran");
         return Ok(ExitCode::from(INTERRUPTED));
@@ -143,6 +121,40 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Lists the variants of every target of the built crates (and probes its
+/// executor). Crates that did not build or list still get records: their
+/// cells failed. Shared by bench and sweep.
+pub fn list_targets(
+    chosen: &[RuntimeCrate],
+    built: &build::Built,
+    settings: &BenchSettings,
+) -> (Vec<(Arc<Target>, Vec<VariantInfo>)>, Vec<Record>) {
+    let mut early: Vec<Record> = Vec::new();
+    let mut listed: Vec<(Arc<Target>, Vec<VariantInfo>)> = Vec::new();
+    for r in chosen {
+        let Some(exe) = built.executables.get(&r.package) else {
+            let why = built.failed.get(&r.package).cloned().unwrap_or_default();
+            for target in plan::targets(r, PathBuf::new()) {
+                early.extend(broken(&target, settings, why.clone()));
+            }
+            continue;
+        };
+        for mut target in plan::targets(r, exe.clone()) {
+            match run::list(&target, &STOP) {
+                Ok(variants) => {
+                    target.executor = run::probe_executor(&target, &variants[0], settings, &STOP);
+                    listed.push((Arc::new(target), variants));
+                }
+                Err(why) => {
+                    eprintln!("warning: {why}");
+                    early.extend(broken(&target, settings, why));
+                }
+            }
+        }
+    }
+    (listed, early)
+}
+
 /// Records for a target that could not run at all: one per workload, named `*`.
 fn broken(target: &Target, settings: &BenchSettings, why: String) -> Vec<Record> {
     let all = VariantInfo { name: "*".into(), family: None, primitive: None };
@@ -155,7 +167,7 @@ fn broken(target: &Target, settings: &BenchSettings, why: String) -> Vec<Record>
 
 /// First Ctrl-C: stop after killing the running cell, keep what finished.
 /// Second: leave at once (the journal already holds every finished record).
-fn install_ctrlc() {
+pub fn install_ctrlc() {
     let result = ctrlc::set_handler(|| {
         if STOP.swap(true, Ordering::SeqCst) {
             std::process::exit(i32::from(INTERRUPTED));

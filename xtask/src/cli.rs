@@ -53,6 +53,8 @@ pub enum Task {
     Compare(CompareArgs),
     /// Render the terminal tables, CSV, Markdown and HTML again from a results file.
     Report(ReportArgs),
+    /// Scaling: chosen variants over consumer counts at a fixed total (and worker counts); writes sweep.html.
+    Sweep(crate::sweep::SweepArgs),
 }
 
 /// Options of `cargo xtask bench`.
@@ -169,7 +171,7 @@ pub fn parse_workload(s: &str) -> Result<Workload, String> {
 }
 
 /// Reads a variant glob.
-fn parse_glob(s: &str) -> Result<glob::Pattern, String> {
+pub fn parse_glob(s: &str) -> Result<glob::Pattern, String> {
     glob::Pattern::new(s).map_err(|e| format!("bad glob '{s}': {e}"))
 }
 

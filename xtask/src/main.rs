@@ -15,6 +15,7 @@ mod render;
 mod report;
 mod results;
 mod run;
+mod sweep;
 
 use cli::Task;
 use std::process::ExitCode;
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         Task::Bench(args) => bench::run(args),
         Task::Compare(args) => compare::run(args),
         Task::Report(args) => report::run(args),
+        Task::Sweep(args) => sweep::run(args),
     };
     match outcome {
         Ok(code) => code,

@@ -6,6 +6,8 @@ pub mod chart;
 pub mod csv;
 pub mod html;
 pub mod markdown;
+pub mod sweep_chart;
+pub mod sweep_html;
 pub mod terminal;
 
 use crate::results::Results;

@@ -1,0 +1,339 @@
+//! The sweep's charts (plotters, SVG): one SVG per runtime, one panel per
+//! worker count (OS threads: one panel), one line per variant, ns per
+//! number against consumers on log-log axes. Every chart of a sweep shares
+//! its axes, so threads and tasks compare by eye; the machine line sits at
+//! the foot of each SVG, which is also saved as a file.
+
+use crate::results::Results;
+use anyhow::{Result, anyhow};
+use dispenser_core::stats::Stats;
+use dispenser_core::table::format_ns;
+use dispenser_core::{Family, Record, Status};
+use plotters::prelude::*;
+use std::collections::BTreeSet;
+
+/// Width of one panel, pixels.
+const PANEL_W: u32 = 470;
+/// Height of the chart, pixels.
+const HEIGHT: u32 = 500;
+/// Height of the title band and of the machine line band, pixels.
+const TITLE_H: u32 = 34;
+const FOOT_H: u32 = 40;
+
+/// One point of a line: a consumer count and what its cell gave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    /// Consumers of the cell.
+    pub consumers: u64,
+    /// Median ns per number, when the cell was ok.
+    pub ns_per_number: Option<f64>,
+    /// The cell's status.
+    pub status: Status,
+}
+
+/// A variant's points in one panel, fewest consumers first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// Variant name.
+    pub variant: String,
+    /// Its family (for the colour).
+    pub family: Family,
+    /// Points.
+    pub points: Vec<Point>,
+}
+
+/// One worker count of a runtime.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    /// Executor workers; `None` for OS threads.
+    pub workers: Option<u64>,
+    /// One line per variant, in family order.
+    pub lines: Vec<Line>,
+}
+
+/// One runtime (and flavor): its panels, fewest workers first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuntimeSweep {
+    /// Runtime name.
+    pub runtime: String,
+    /// Executor flavor, e.g. `threads`, `multi-thread`.
+    pub flavor: String,
+    /// File name stem: `sync`, `tokio` (`tokio-current-thread` when a runtime has several flavors).
+    pub stem: String,
+    /// Panels.
+    pub panels: Vec<Panel>,
+}
+
+impl RuntimeSweep {
+    /// `tokio (multi-thread)`.
+    pub fn label(&self) -> String {
+        format!("{} ({})", self.runtime, self.flavor)
+    }
+}
+
+/// Median ns per number of a record, if it is ok.
+pub fn ns_per_number(r: &Record) -> Option<f64> {
+    Stats::compute(&r.dispense_ns, &r.setup_ns, r.workload.total()).filter(|_| r.is_ok()).map(|s| s.ns_per_number)
+}
+
+/// The sweep's records grouped into runtimes, panels and lines. Records
+/// with variant `*` (a runtime that did not build) carry no line.
+pub fn collect(results: &Results) -> Vec<RuntimeSweep> {
+    let mut keys: Vec<(String, String)> = Vec::new();
+    for r in &results.records {
+        let k = (r.runtime.clone(), r.executor.flavor.clone());
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    keys.sort();
+    let mut out = Vec::new();
+    for (runtime, flavor) in &keys {
+        let several = keys.iter().filter(|(r, _)| r == runtime).count() > 1;
+        let stem = if several { format!("{runtime}-{flavor}") } else { runtime.clone() };
+        let ours: Vec<&Record> =
+            results.records.iter().filter(|r| &r.runtime == runtime && &r.executor.flavor == flavor).collect();
+        let workers: BTreeSet<Option<u64>> = ours.iter().map(|r| r.executor.workers.map(|k| k as u64)).collect();
+        let panels = workers
+            .into_iter()
+            .map(|w| {
+                let cells: Vec<&Record> = ours
+                    .iter()
+                    .copied()
+                    .filter(|r| r.executor.workers.map(|k| k as u64) == w && r.variant != "*")
+                    .collect();
+                let mut variants: Vec<(usize, String, Family)> = Vec::new();
+                for r in &cells {
+                    if !variants.iter().any(|(_, v, _)| v == &r.variant) {
+                        let order = crate::sweep::FAMILIES.iter().position(|f| *f == r.family).unwrap_or(9);
+                        variants.push((order, r.variant.clone(), r.family));
+                    }
+                }
+                variants.sort();
+                let lines = variants
+                    .into_iter()
+                    .map(|(_, variant, family)| {
+                        let mut points: Vec<Point> = cells
+                            .iter()
+                            .filter(|r| r.variant == variant)
+                            .map(|r| Point {
+                                consumers: r.workload.consumers as u64,
+                                ns_per_number: ns_per_number(r),
+                                status: r.status,
+                            })
+                            .collect();
+                        points.sort_by_key(|p| p.consumers);
+                        Line { variant, family, points }
+                    })
+                    .collect();
+                Panel { workers: w, lines }
+            })
+            .collect();
+        out.push(RuntimeSweep { runtime: runtime.clone(), flavor: flavor.clone(), stem, panels });
+    }
+    out
+}
+
+/// `4 workers`, `one OS thread per consumer`, with `(oversubscribed)` past the cores.
+pub fn panel_title(workers: Option<u64>, cores: usize) -> String {
+    match workers {
+        None => "one OS thread per consumer".into(),
+        Some(k) => {
+            let over = if k > cores as u64 { ", more than the cores" } else { "" };
+            format!("{k} worker{}{over}", if k == 1 { "" } else { "s" })
+        }
+    }
+}
+
+/// The machine line under every chart: CPU, cores, date.
+pub fn machine_line(results: &Results) -> String {
+    let date = results.run.started_utc.as_deref().map(|d| d.get(..10).unwrap_or(d)).unwrap_or("undated");
+    match &results.machine {
+        Some(m) => format!("{} · {} logical cores · {} · {date}", m.cpu, m.logical_cores, m.os),
+        None => format!("unknown machine · {date}"),
+    }
+}
+
+/// The colour of line `i` of a panel whose lines are `lines`: the family's
+/// when families are unique there (the default set), else a palette's.
+fn line_color(lines: &[Line], i: usize) -> RGBColor {
+    let unique = lines.iter().map(|l| l.family).collect::<BTreeSet<_>>().len() == lines.len();
+    if unique {
+        super::chart::color(lines[i].family)
+    } else {
+        let c = Palette99::pick(i).to_rgba();
+        RGBColor(c.0, c.1, c.2)
+    }
+}
+
+/// The time range every chart of a sweep shares: min/2 .. max*2.
+fn y_range(all: &[RuntimeSweep]) -> (f64, f64) {
+    let values: Vec<f64> = all
+        .iter()
+        .flat_map(|s| &s.panels)
+        .flat_map(|p| &p.lines)
+        .flat_map(|l| &l.points)
+        .filter_map(|p| p.ns_per_number)
+        .filter(|v| *v > 0.0)
+        .collect();
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(0.0, f64::max);
+    if values.is_empty() { (0.1, 10_000.0) } else { ((lo / 2.0).max(0.01), (hi * 2.0).max(lo * 10.0)) }
+}
+
+/// The consumer range every chart shares.
+fn x_range(all: &[RuntimeSweep]) -> (f64, f64) {
+    let c: Vec<u64> = all
+        .iter()
+        .flat_map(|s| &s.panels)
+        .flat_map(|p| &p.lines)
+        .flat_map(|l| &l.points)
+        .map(|p| p.consumers)
+        .collect();
+    let lo = c.iter().copied().min().unwrap_or(1) as f64;
+    let hi = c.iter().copied().max().unwrap_or(1) as f64;
+    (lo / 1.3, (hi * 1.3).max(lo * 2.0))
+}
+
+/// Every runtime's chart: `(file stem, SVG)`, in runtime order.
+pub fn render_all(results: &Results) -> Result<Vec<(String, String)>> {
+    let all = collect(results);
+    let cores = results.machine.as_ref().map_or(1, |m| m.logical_cores);
+    let total = results.records.first().map_or(0, |r| r.workload.total());
+    let (x, y) = (x_range(&all), y_range(&all));
+    let foot = machine_line(results);
+    all.iter()
+        .map(|s| Ok((s.stem.clone(), render(s, x, y, cores, total, &foot)?)))
+        .collect::<Result<Vec<_>>>()
+        .map(|v| v.into_iter().filter(|(_, svg)| !svg.is_empty()).collect())
+}
+
+/// One runtime's chart; empty when it has no line.
+fn render(s: &RuntimeSweep, x: (f64, f64), y: (f64, f64), cores: usize, total: u64, foot: &str) -> Result<String> {
+    let panels: Vec<&Panel> = s.panels.iter().filter(|p| !p.lines.is_empty()).collect();
+    if panels.is_empty() {
+        return Ok(String::new());
+    }
+    let width = (PANEL_W * panels.len() as u32).max(620);
+    let mut svg = String::new();
+    {
+        let err = |e: &dyn std::fmt::Display| anyhow!("drawing the sweep chart: {e}");
+        let root = SVGBackend::with_string(&mut svg, (width, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| err(&e))?;
+        let (head, rest) = root.split_vertically(TITLE_H);
+        let (body, base) = rest.split_vertically(HEIGHT - TITLE_H - FOOT_H);
+        let title = format!(
+            "{} · ns per number vs consumers, {} numbers per point (log-log, median)",
+            s.label(),
+            super::group(total)
+        );
+        head.draw_text(&title, &("sans-serif", 17).into_font().color(&BLACK), (12, 10)).map_err(|e| err(&e))?;
+        let small = ("sans-serif", 12).into_font().color(&RGBColor(80, 80, 80));
+        base.draw_text(&format!("machine: {foot}"), &small, (12, 6)).map_err(|e| err(&e))?;
+        base.draw_text(
+            "Lower is better. A point missing from a line timed out or failed (see the tables).",
+            &small,
+            (12, 22),
+        )
+        .map_err(|e| err(&e))?;
+        let areas = body.split_evenly((1, panels.len()));
+        let ticks: Vec<f64> = std::iter::successors(Some(1.0f64), |v| Some(v * 4.0))
+            .take_while(|v| *v <= x.1)
+            .filter(|v| *v >= x.0)
+            .collect();
+        for (pi, (area, panel)) in areas.iter().zip(&panels).enumerate() {
+            let mut chart = ChartBuilder::on(area)
+                .caption(panel_title(panel.workers, cores), ("sans-serif", 14))
+                .margin(8)
+                .margin_right(16)
+                .x_label_area_size(38)
+                .y_label_area_size(62)
+                .build_cartesian_2d((x.0..x.1).log_scale().with_key_points(ticks.clone()), (y.0..y.1).log_scale())
+                .map_err(|e| err(&e))?;
+            chart
+                .configure_mesh()
+                .x_desc("consumers")
+                .y_desc(if pi == 0 { "ns per number" } else { "" })
+                .x_label_formatter(&|v| format!("{:.0}", v))
+                .y_label_formatter(&|v| format_ns(*v))
+                .label_style(("sans-serif", 12))
+                .light_line_style(RGBColor(238, 238, 238))
+                .draw()
+                .map_err(|e| err(&e))?;
+            for (i, line) in panel.lines.iter().enumerate() {
+                let c = line_color(&panel.lines, i);
+                let pts: Vec<(f64, f64)> =
+                    line.points.iter().filter_map(|p| p.ns_per_number.map(|v| (p.consumers as f64, v))).collect();
+                chart
+                    .draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))
+                    .map_err(|e| err(&e))?
+                    .label(line.variant.clone())
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], c.stroke_width(2)));
+                chart.draw_series(pts.iter().map(|p| Circle::new(*p, 3, c.filled()))).map_err(|e| err(&e))?;
+            }
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::UpperLeft)
+                .background_style(WHITE.mix(0.85))
+                .border_style(RGBColor(200, 200, 200))
+                .label_font(("sans-serif", 12))
+                .draw()
+                .map_err(|e| err(&e))?;
+        }
+        root.present().map_err(|e| err(&e))?;
+    }
+    Ok(svg)
+}
+
+#[cfg(test)]
+pub mod tests {
+    use super::*;
+    use crate::results::tests::record;
+    use crate::results::{Results, RunInfo};
+    use dispenser_core::{Executor, Workload};
+
+    /// A small sweep: sync with two variants, smol with two worker counts, one failed point.
+    pub fn sweep_results() -> Results {
+        let mut records = Vec::new();
+        for c in [1u64, 4, 16] {
+            let w = Workload { consumers: c as usize, per_consumer: (64 / c) as usize };
+            records.push(record("sync", "atomic", w, &[1000 * c, 1100 * c, 1200 * c]));
+            records.push(record("sync", "std-mutex", w, &[3000 * c, 3100 * c, 3200 * c]));
+            for k in [1, 4] {
+                let mut r = record("smol", "oneshot-actor", w, &[20_000, 21_000, 22_000]);
+                r.executor = Executor { flavor: "async-executor".into(), workers: Some(k) };
+                if c == 16 && k == 4 {
+                    r = crate::results::tests::failed(r, Status::Timeout, "killed");
+                }
+                records.push(r);
+            }
+        }
+        let machine = crate::render::tests::sample_results().machine;
+        let run = RunInfo { started_utc: Some("2026-11-28T12:00:00Z".into()), ..RunInfo::default() };
+        Results::new(run, machine, records)
+    }
+
+    #[test]
+    fn records_become_runtimes_panels_and_lines() {
+        let all = collect(&sweep_results());
+        assert_eq!(all.iter().map(|s| s.stem.as_str()).collect::<Vec<_>>(), ["smol", "sync"]);
+        assert_eq!(all[0].panels.iter().map(|p| p.workers).collect::<Vec<_>>(), [Some(1), Some(4)]);
+        let sync = &all[1].panels[0];
+        assert_eq!(sync.lines.iter().map(|l| l.variant.as_str()).collect::<Vec<_>>(), ["atomic", "std-mutex"]);
+        assert_eq!(sync.lines[0].points.iter().map(|p| p.consumers).collect::<Vec<_>>(), [1, 4, 16]);
+        let failed = &all[0].panels[1].lines[0].points[2];
+        assert_eq!((failed.status, failed.ns_per_number), (Status::Timeout, None));
+    }
+
+    #[test]
+    fn each_chart_is_well_formed_svg_with_its_machine_line() {
+        let charts = render_all(&sweep_results()).unwrap();
+        assert_eq!(charts.len(), 2);
+        for (_, svg) in &charts {
+            crate::render::html::tests::well_formed(svg);
+            assert!(svg.contains("machine: Test CPU · 2 logical cores"), "{svg}");
+        }
+        assert!(charts[0].1.contains("4 workers, more than the cores"));
+        assert!(charts[1].1.contains("one OS thread per consumer"));
+    }
+}

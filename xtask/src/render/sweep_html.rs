@@ -1,0 +1,162 @@
+//! sweep.html and the sweep's terminal tables: per runtime its chart, then
+//! a table with a row per variant and worker count and a column per
+//! consumer count (median ns per number, or the status of a point that did
+//! not succeed). Self-contained, well-formed XML, like report.html.
+
+use super::html::escape;
+use super::sweep_chart::{self, RuntimeSweep};
+use crate::results::Results;
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{CellAlignment, ContentArrangement, Table};
+use dispenser_core::Status;
+use std::fmt::Write;
+
+const STYLE: &str = "
+body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 2em auto; max-width: 1460px; color: #222; padding: 0 1em; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+h2 { font-size: 1.3em; margin-top: 2em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
+.meta { color: #444; font-size: 0.9em; margin: 0.2em 0; }
+.note { color: #555; font-size: 0.9em; max-width: 60em; }
+table { border-collapse: collapse; font-size: 0.85em; margin: 1em 0; }
+th, td { padding: 3px 9px; border-bottom: 1px solid #e4e4e4; white-space: nowrap; }
+th { background: #f4f4f4; text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.bad { text-align: right; color: #a40000; font-weight: bold; }
+.chart { overflow-x: auto; }
+";
+
+/// The table of one runtime: header cells, then rows of cells.
+pub fn table(s: &RuntimeSweep) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut consumers: Vec<u64> =
+        s.panels.iter().flat_map(|p| &p.lines).flat_map(|l| &l.points).map(|p| p.consumers).collect();
+    consumers.sort_unstable();
+    consumers.dedup();
+    let mut header = vec!["variant".to_string(), "workers".to_string()];
+    header.extend(consumers.iter().map(|c| format!("{c} cons.")));
+    let mut rows = Vec::new();
+    for panel in &s.panels {
+        for line in &panel.lines {
+            let mut row = vec![line.variant.clone(), panel.workers.map_or("threads".into(), |k| k.to_string())];
+            for c in &consumers {
+                row.push(match line.points.iter().find(|p| p.consumers == *c) {
+                    None => String::new(),
+                    Some(p) => match p.ns_per_number {
+                        Some(v) => format!("{v:.1}"),
+                        None => p.status.as_str().to_uppercase(),
+                    },
+                });
+            }
+            rows.push(row);
+        }
+    }
+    (header, rows)
+}
+
+/// The terminal report of a sweep: header lines, then a table per runtime.
+pub fn render_terminal(results: &Results) -> String {
+    let mut out = String::new();
+    for line in super::header(results) {
+        let _ = writeln!(out, "{line}");
+    }
+    for s in sweep_chart::collect(results) {
+        let _ = writeln!(out, "\n{}: median ns per number, by consumers", s.label());
+        let (header, rows) = table(&s);
+        let mut t = Table::new();
+        t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled).set_header(&header);
+        for r in rows {
+            t.add_row(r);
+        }
+        for i in 1..header.len() {
+            if let Some(col) = t.column_mut(i) {
+                col.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        let _ = writeln!(out, "{t}");
+    }
+    out
+}
+
+/// sweep.html, with `charts` (file stem, SVG) as rendered for the files.
+pub fn render(results: &Results, charts: &[(String, String)]) -> String {
+    let mut out = String::new();
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
+    out.push_str("<title>dispenser-bench sweep</title>\n");
+    let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>\n<h1>dispenser-bench scaling sweep</h1>");
+    for line in super::header(results) {
+        let _ = writeln!(out, "<p class=\"meta\">{}</p>", escape(&line));
+    }
+    let _ = writeln!(
+        out,
+        "<p class=\"note\">Every point hands out the same total of numbers, split evenly among its consumers; \
+         a flat line scales, a rising line pays for each extra consumer. All charts share their axes (log-log), \
+         so a runtime's lines can be set against another's. With more consumers (or workers) than cores, OS \
+         threads take turns on the cores and async tasks are multiplexed on the workers.</p>"
+    );
+    let sweeps = sweep_chart::collect(results);
+    if sweeps.is_empty() {
+        out.push_str("<p>No point finished.</p>\n");
+    }
+    for s in &sweeps {
+        let _ = writeln!(out, "<section>\n<h2>{}</h2>", escape(&s.label()));
+        if let Some((_, svg)) = charts.iter().find(|(stem, _)| stem == &s.stem) {
+            let _ = writeln!(out, "<div class=\"chart\">{}</div>", inline_svg(svg));
+        }
+        let (header, rows) = table(s);
+        out.push_str("<table>\n<thead><tr>");
+        for h in &header {
+            let _ = write!(out, "<th>{}</th>", escape(h));
+        }
+        out.push_str("</tr></thead>\n<tbody>\n");
+        for row in rows {
+            out.push_str("<tr>");
+            for (i, cell) in row.iter().enumerate() {
+                let class = match i {
+                    0 => "",
+                    _ if cell.chars().next().is_some_and(|c| c.is_ascii_uppercase()) => " class=\"bad\"",
+                    _ => " class=\"num\"",
+                };
+                let _ = write!(out, "<td{class}>{}</td>", escape(cell));
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody>\n</table>\n</section>\n");
+    }
+    let failed: Vec<String> =
+        results.records.iter().filter(|r| r.status != Status::Ok).map(super::failure_line).collect();
+    if !failed.is_empty() {
+        out.push_str("<h2>Points that did not succeed</h2>\n<ul>\n");
+        for f in failed {
+            let _ = writeln!(out, "<li>{}</li>", escape(&f));
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// An SVG document as an element inside the page: its XML prolog dropped.
+pub fn inline_svg(svg: &str) -> &str {
+    let svg = svg.trim_start();
+    let svg = if svg.starts_with("<?xml") { svg.find("?>").map_or(svg, |i| &svg[i + 2..]) } else { svg };
+    svg.trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::render::sweep_chart::{render_all, tests::sweep_results};
+
+    #[test]
+    fn the_page_has_a_chart_and_a_table_per_runtime() {
+        let results = sweep_results();
+        let html = super::render(&results, &render_all(&results).unwrap());
+        let tags = crate::render::html::tests::well_formed(&html);
+        assert_eq!(tags.iter().filter(|t| *t == "svg").count(), 2);
+        assert_eq!(tags.iter().filter(|t| *t == "table").count(), 2);
+        assert!(html.contains("<td class=\"bad\">TIMEOUT</td>"), "{html}");
+        assert!(html.contains("Points that did not succeed"));
+        let text = super::render_terminal(&results);
+        assert!(text.contains("sync (threads): median ns per number, by consumers"), "{text}");
+        assert!(text.contains("16 cons."));
+    }
+}
