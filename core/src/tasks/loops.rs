@@ -247,6 +247,7 @@ async fn consume<P: Probe, K: Taker>(
     let _crossing = finish.runner();
     let mut numbers = reserve_list(per_consumer);
     let mut probe = P::default();
+    probe.reserve(per_consumer);
     if !start.wait().await {
         return Err(SampleError::Closed("start called off"));
     }
