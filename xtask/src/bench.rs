@@ -121,16 +121,15 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Targets that listed their variants, each with its list.
+pub type Listed = Vec<(Arc<Target>, Vec<VariantInfo>)>;
+
 /// Lists the variants of every target of the built crates (and probes its
 /// executor). Crates that did not build or list still get records: their
 /// cells failed. Shared by bench and sweep.
-pub fn list_targets(
-    chosen: &[RuntimeCrate],
-    built: &build::Built,
-    settings: &BenchSettings,
-) -> (Vec<(Arc<Target>, Vec<VariantInfo>)>, Vec<Record>) {
+pub fn list_targets(chosen: &[RuntimeCrate], built: &build::Built, settings: &BenchSettings) -> (Listed, Vec<Record>) {
     let mut early: Vec<Record> = Vec::new();
-    let mut listed: Vec<(Arc<Target>, Vec<VariantInfo>)> = Vec::new();
+    let mut listed: Listed = Vec::new();
     for r in chosen {
         let Some(exe) = built.executables.get(&r.package) else {
             let why = built.failed.get(&r.package).cloned().unwrap_or_default();

@@ -72,7 +72,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Writes results.json (unless `with_json` is false), results.csv,
-/// report.md and report.html into `dir`.
+/// report.md and report.html into `dir` (and a latency-NxT.svg chart per
+/// workload measured with `--latency`).
 pub fn write_outputs(dir: &Path, results: &Results, with_json: bool) -> Result<()> {
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     if with_json {
@@ -81,6 +82,7 @@ pub fn write_outputs(dir: &Path, results: &Results, with_json: bool) -> Result<(
     write_atomic(&dir.join("results.csv"), &render::csv::render(results)?)?;
     write_atomic(&dir.join("report.md"), render::markdown::render(results).as_bytes())?;
     write_atomic(&dir.join("report.html"), render::html::render(results)?.as_bytes())?;
+    render::latency::write_charts(dir, results)?;
     Ok(())
 }
 

@@ -6,7 +6,7 @@ use anyhow::Result;
 use dispenser_core::stats::Stats;
 
 /// Column names, in order.
-pub const COLUMNS: [&str; 28] = [
+pub const COLUMNS: [&str; 31] = [
     "runtime",
     "flavor",
     "workers",
@@ -33,7 +33,10 @@ pub const COLUMNS: [&str; 28] = [
     "involuntary_switches",
     "peak_rss_kib",
     "latency_p50_ns",
+    "latency_p90_ns",
     "latency_p99_ns",
+    "latency_p999_ns",
+    "latency_max_ns",
     "error",
 ];
 
@@ -46,7 +49,7 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
         let stat = |f: fn(&Stats) -> f64| stats.as_ref().map(|s| f(s).to_string()).unwrap_or_default();
         let res = r.resources.as_ref();
         let opt = |v: Option<String>| v.unwrap_or_default();
-        let row: [String; 28] = [
+        let row: [String; 31] = [
             r.runtime.clone(),
             r.executor.flavor.clone(),
             opt(r.executor.workers.map(|w| w.to_string())),
@@ -73,7 +76,10 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
             opt(res.map(|x| x.involuntary_switches.to_string())),
             opt(res.map(|x| x.peak_rss_kib.to_string())),
             opt(r.latency.as_ref().map(|l| l.p50_ns.to_string())),
+            opt(r.latency.as_ref().map(|l| l.p90_ns.to_string())),
             opt(r.latency.as_ref().map(|l| l.p99_ns.to_string())),
+            opt(r.latency.as_ref().map(|l| l.p999_ns.to_string())),
+            opt(r.latency.as_ref().map(|l| l.max_ns.to_string())),
             opt(r.error.clone()),
         ];
         w.write_record(&row)?;

@@ -93,6 +93,7 @@ fn render_section(out: &mut String, section: &Section) -> Result<()> {
     if !summary.is_empty() {
         let _ = writeln!(out, "<pre>Summary\n{}</pre>", escape(&summary.join("\n")));
     }
+    super::latency::render_html(out, section)?;
     out.push_str("</section>\n");
     Ok(())
 }

@@ -48,6 +48,7 @@ fn render_section(out: &mut String, section: &Section) {
     if !summary.is_empty() {
         let _ = writeln!(out, "\n```text\n{}\n```", summary.join("\n"));
     }
+    super::latency::render_markdown(out, section);
 }
 
 /// Keeps a cell inside its column: pipes escaped, no line breaks.

@@ -5,6 +5,7 @@
 pub mod chart;
 pub mod csv;
 pub mod html;
+pub mod latency;
 pub mod markdown;
 pub mod sweep_chart;
 pub mod sweep_html;

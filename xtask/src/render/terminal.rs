@@ -55,6 +55,7 @@ fn render_section(out: &mut String, section: &Section) {
             let _ = writeln!(out, "  {line}");
         }
     }
+    super::latency::render_terminal(out, section);
 }
 
 #[cfg(test)]

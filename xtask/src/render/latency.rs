@@ -1,0 +1,273 @@
+//! Per-request latency in the report (runs with `--latency`): per workload
+//! a table of p50, p90, p99, p99.9 and max per cell, and in report.html a
+//! chart (plotters, SVG) with a row per cell and a dot per percentile on a
+//! log time axis. Shown only for cells that carry latency data.
+
+use super::Section;
+use super::html::escape;
+use anyhow::{Result, anyhow};
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{CellAlignment, ContentArrangement, Table};
+use dispenser_core::Record;
+use dispenser_core::latency::LatencyStats;
+use dispenser_core::table::format_ns;
+use plotters::coord::ranged1d::SegmentValue;
+use plotters::prelude::*;
+use std::fmt::Write;
+
+/// Column titles of the latency table.
+pub const HEADER: [&str; 8] = ["runtime (flavor, workers)", "variant", "p50", "p90", "p99", "p99.9", "max", "requests"];
+
+/// The percentiles drawn, with their names and colours.
+const MARKS: [(&str, RGBColor); 5] = [
+    ("p50", RGBColor(44, 160, 44)),
+    ("p90", RGBColor(31, 119, 180)),
+    ("p99", RGBColor(255, 127, 14)),
+    ("p99.9", RGBColor(214, 39, 40)),
+    ("max", RGBColor(60, 60, 60)),
+];
+
+/// The percentiles of `l` in [`MARKS`] order.
+pub fn values(l: &LatencyStats) -> [u64; 5] {
+    [l.p50_ns, l.p90_ns, l.p99_ns, l.p999_ns, l.max_ns]
+}
+
+/// The section's ranked cells that carry latency, lowest p50 first.
+pub fn rows<'a>(section: &Section<'a>) -> Vec<(&'a Record, &'a LatencyStats)> {
+    let mut rows: Vec<(&Record, &LatencyStats)> =
+        section.rows.iter().filter_map(|r| r.record.latency.as_ref().map(|l| (r.record, l))).collect();
+    rows.sort_by_key(|(r, l)| (l.p50_ns, l.p99_ns, r.variant.clone()));
+    rows
+}
+
+/// One row's cells, in [`HEADER`] order.
+pub fn cells(r: &Record, l: &LatencyStats) -> [String; 8] {
+    let [p50, p90, p99, p999, max] = values(l).map(|v| format_ns(v as f64));
+    [r.runtime_label(), r.variant.clone(), p50, p90, p99, p999, max, super::group(l.count)]
+}
+
+/// `Latency per request, 10 x 100,000`.
+fn title(section: &Section) -> String {
+    format!("Latency per request · {}", super::title(section))
+}
+
+const NOTE: &str = "Every request (round trip, or lock or counter take) timed by its consumer in separate latency \
+                    samples, merged over consumers and samples into an HDR histogram.";
+
+/// The terminal table, if any cell has latency.
+pub fn render_terminal(out: &mut String, section: &Section) {
+    let rows = rows(section);
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{}", title(section));
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled).set_header(HEADER);
+    for (r, l) in &rows {
+        table.add_row(cells(r, l));
+    }
+    for i in 2..HEADER.len() {
+        if let Some(col) = table.column_mut(i) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let _ = writeln!(out, "{table}");
+}
+
+/// The Markdown table, if any cell has latency.
+pub fn render_markdown(out: &mut String, section: &Section) {
+    let rows = rows(section);
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n### {}\n\n{NOTE}\n", title(section));
+    let _ = writeln!(out, "| {} |", HEADER.join(" | "));
+    let _ = writeln!(out, "|---|---|{}", "---:|".repeat(HEADER.len() - 2));
+    for (r, l) in &rows {
+        let _ = writeln!(out, "| {} |", cells(r, l).map(|c| c.replace('|', "\\|")).join(" | "));
+    }
+}
+
+/// The HTML chart and table, if any cell has latency.
+pub fn render_html(out: &mut String, section: &Section) -> Result<()> {
+    let rows = rows(section);
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let _ = writeln!(out, "<h3>{}</h3>\n<p class=\"note\">{}</p>", escape(&title(section)), escape(NOTE));
+    if let Some(svg) = chart(section)? {
+        let _ = writeln!(out, "<div class=\"chart\">{}</div>", super::sweep_html::inline_svg(&svg));
+    }
+    out.push_str("<table>\n<thead><tr>");
+    for h in HEADER {
+        let _ = write!(out, "<th>{}</th>", escape(h));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for (r, l) in &rows {
+        out.push_str("<tr>");
+        for (i, c) in cells(r, l).iter().enumerate() {
+            let class = if i >= 2 { " class=\"num\"" } else { "" };
+            let _ = write!(out, "<td{class}>{}</td>", escape(c));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+    Ok(())
+}
+
+/// Writes `latency-<N>x<T>.svg` into `dir` for every workload with latency
+/// data, with the machine line (CPU, cores, date) at its foot.
+pub fn write_charts(dir: &std::path::Path, results: &crate::results::Results) -> Result<()> {
+    let foot = super::sweep_chart::machine_line(results);
+    for section in super::sections(results) {
+        if let Some(svg) = chart_with_foot(&section, Some(&foot))? {
+            let name = format!("latency-{}x{}.svg", section.workload.consumers, section.workload.per_consumer);
+            crate::collate::write_atomic(&dir.join(name), svg.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// The section's latency chart as an SVG document; `None` without latency data.
+pub fn chart(section: &Section) -> Result<Option<String>> {
+    chart_with_foot(section, None)
+}
+
+/// [`chart`] with a line of text at the foot (the machine line, for docs/).
+pub fn chart_with_foot(section: &Section, foot: Option<&str>) -> Result<Option<String>> {
+    let rows = rows(section);
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let n = rows.len();
+    let labels: Vec<String> = rows.iter().map(|(r, _)| format!("{} · {}", r.variant, r.runtime_label())).collect();
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(10) as u32;
+    let label_px = (longest * 7 + 16).clamp(160, 480);
+    let all: Vec<f64> = rows.iter().flat_map(|(_, l)| values(l)).map(|v| (v as f64).max(1.0)).collect();
+    let lo = all.iter().copied().fold(f64::INFINITY, f64::min) / 2.0;
+    let hi = all.iter().copied().fold(0.0, f64::max).max(lo * 10.0) * 2.0;
+    let foot_h = if foot.is_some() { 24 } else { 0 };
+    let height = 120 + 26 * n as u32 + foot_h;
+    let mut svg = String::new();
+    {
+        let err = |e: &dyn std::fmt::Display| anyhow!("drawing the latency chart: {e}");
+        let root = SVGBackend::with_string(&mut svg, (1100, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| err(&e))?;
+        let (top, base) = root.split_vertically(height - foot_h);
+        if let Some(text) = foot {
+            let style = ("sans-serif", 12).into_font().color(&RGBColor(80, 80, 80));
+            base.draw_text(&format!("machine: {text}"), &style, (12, 4)).map_err(|e| err(&e))?;
+        }
+        let caption = format!("{} · percentiles per cell (log scale)", title(section));
+        let mut chart = ChartBuilder::on(&top)
+            .caption(caption, ("sans-serif", 17))
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(label_px)
+            .build_cartesian_2d((lo..hi).log_scale(), (0..n).into_segmented())
+            .map_err(|e| err(&e))?;
+        let band = |i: usize| n - 1 - i;
+        let label_of = |v: &SegmentValue<usize>| match v {
+            SegmentValue::CenterOf(i) if *i < n => labels[n - 1 - i].clone(),
+            _ => String::new(),
+        };
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(n + 1)
+            .y_label_formatter(&label_of)
+            .x_label_formatter(&|v| format_ns(*v))
+            .x_desc("time per request (log scale)")
+            .label_style(("sans-serif", 13))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(|e| err(&e))?;
+        chart
+            .draw_series(rows.iter().enumerate().map(|(i, (_, l))| {
+                let y = SegmentValue::CenterOf(band(i));
+                let v = values(l);
+                PathElement::new(
+                    vec![((v[0] as f64).max(1.0), y.clone()), ((v[4] as f64).max(1.0), y)],
+                    RGBColor(170, 170, 170).stroke_width(2),
+                )
+            }))
+            .map_err(|e| err(&e))?;
+        for (k, (name, color)) in MARKS.iter().enumerate() {
+            let c = *color;
+            chart
+                .draw_series(rows.iter().enumerate().map(|(i, (_, l))| {
+                    let x = (values(l)[k] as f64).max(1.0);
+                    Circle::new((x, SegmentValue::CenterOf(band(i))), 5, c.filled())
+                }))
+                .map_err(|e| err(&e))?
+                .label(*name)
+                .legend(move |(x, y)| Circle::new((x + 6, y), 5, c.filled()));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(RGBColor(200, 200, 200))
+            .label_font(("sans-serif", 12))
+            .draw()
+            .map_err(|e| err(&e))?;
+        root.present().map_err(|e| err(&e))?;
+    }
+    Ok(Some(svg))
+}
+
+#[cfg(test)]
+pub mod tests {
+    use super::*;
+    use crate::render::{sections, tests::sample_results};
+    use crate::results::Results;
+
+    /// True when p50 ≤ p90 ≤ p99 ≤ p99.9 ≤ max.
+    pub fn monotonic(l: &LatencyStats) -> bool {
+        values(l).windows(2).all(|w| w[0] <= w[1])
+    }
+
+    /// The sample results with latency on every ranked cell of 10 x 100,000.
+    pub fn latency_results() -> Results {
+        let mut results = sample_results();
+        for (i, r) in results.records.iter_mut().enumerate().filter(|(_, r)| r.workload.consumers == 10 && r.is_ok()) {
+            let base = 50 * (i as u64 + 1);
+            r.latency = Some(LatencyStats {
+                count: 3_000_000,
+                samples: 3,
+                p50_ns: base,
+                p90_ns: base * 2,
+                p99_ns: base * 10,
+                p999_ns: base * 40,
+                max_ns: base * 1000,
+            });
+        }
+        results
+    }
+
+    #[test]
+    fn tables_and_chart_appear_only_with_latency_data() {
+        let results = latency_results();
+        let s = sections(&results);
+        let ranked = rows(&s[0]);
+        assert_eq!(ranked.len(), s[0].rows.len());
+        assert!(ranked.windows(2).all(|w| w[0].1.p50_ns <= w[1].1.p50_ns));
+        assert!(ranked.iter().all(|(_, l)| monotonic(l)));
+        assert!(rows(&s[1]).is_empty(), "no latency data, no table");
+        let mut text = String::new();
+        render_terminal(&mut text, &s[1]);
+        assert!(text.is_empty());
+        render_terminal(&mut text, &s[0]);
+        assert!(text.contains("Latency per request · Workload 10 x 100,000") && text.contains("p99.9"), "{text}");
+        let svg = chart_with_foot(&s[0], Some("Test CPU · 2 cores · 2026-11-28")).unwrap().unwrap();
+        crate::render::html::tests::well_formed(&svg);
+        assert!(svg.contains("machine: Test CPU") && svg.contains("p99.9"));
+        assert!(chart(&s[1]).unwrap().is_none());
+    }
+
+    #[test]
+    fn monotonic_catches_a_crossed_pair() {
+        let l = LatencyStats { count: 1, samples: 1, p50_ns: 5, p90_ns: 4, p99_ns: 6, p999_ns: 7, max_ns: 8 };
+        assert!(!monotonic(&l));
+    }
+}
