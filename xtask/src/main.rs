@@ -1,6 +1,7 @@
 //! `cargo xtask`: the suite's front door. `bench` builds, runs and collates
 //! every runtime; `compare` sets two runs side by side; `report` renders a
-//! results file again; `sweep` runs variants over consumer and worker counts. `main` only dispatches; each task lives in its module.
+//! results file again; `sweep` runs variants over consumer and worker
+//! counts. `main` only dispatches; each task lives in its module.
 
 mod bench;
 mod build;
