@@ -1,5 +1,6 @@
 //! `cargo xtask report RESULTS`: renders the terminal tables, results.csv,
-//! report.md and report.html again from a results file alone.
+//! report.md and report.html (and a sweep's sweep.html) again from a
+//! results file alone.
 
 use crate::cli::ReportArgs;
 use crate::results::{self, RESULTS_JSON};
@@ -20,6 +21,9 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     let same = |a: &Path, b: &Path| a.canonicalize().ok().zip(b.canonicalize().ok()).is_some_and(|(a, b)| a == b);
     let with_json = !same(&source, &out.join(RESULTS_JSON));
     collate::write_outputs(&out, &results, with_json)?;
+    if crate::sweep::is_sweep(&results) {
+        crate::sweep::write_sweep(&out, &results)?;
+    }
     print!("{}", render::terminal::render(&results));
     eprintln!("report: {}", out.join("report.html").display());
     Ok(ExitCode::SUCCESS)

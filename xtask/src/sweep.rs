@@ -357,6 +357,11 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// True when `results` came from `cargo xtask sweep` (its command line says so).
+pub fn is_sweep(results: &Results) -> bool {
+    results.run.command.get(1).is_some_and(|a| a == "sweep")
+}
+
 /// Writes sweep.html and `sweep-<runtime>.svg` per runtime into `dir`.
 pub fn write_sweep(dir: &std::path::Path, results: &Results) -> Result<()> {
     let charts = sweep_chart::render_all(results)?;

@@ -13,11 +13,11 @@ use plotters::prelude::*;
 use std::collections::BTreeSet;
 
 /// Width of one panel, pixels.
-const PANEL_W: u32 = 470;
+const PANEL_W: u32 = 430;
 /// Height of the chart, pixels.
 const HEIGHT: u32 = 500;
 /// Height of the title band and of the machine line band, pixels.
-const TITLE_H: u32 = 34;
+const TITLE_H: u32 = 58;
 const FOOT_H: u32 = 40;
 
 /// One point of a line: a consumer count and what its cell gave.
@@ -154,16 +154,30 @@ pub fn machine_line(results: &Results) -> String {
     }
 }
 
-/// The colour of line `i` of a panel whose lines are `lines`: the family's
-/// when families are unique there (the default set), else a palette's.
-fn line_color(lines: &[Line], i: usize) -> RGBColor {
-    let unique = lines.iter().map(|l| l.family).collect::<BTreeSet<_>>().len() == lines.len();
-    if unique {
-        super::chart::color(lines[i].family)
-    } else {
-        let c = Palette99::pick(i).to_rgba();
-        RGBColor(c.0, c.1, c.2)
+/// The variants of a chart (every panel's), in family order, each with its
+/// colour: the family's when families are unique (the default set), else a
+/// palette's. The same variant has the same colour in every panel.
+fn legend(panels: &[&Panel]) -> Vec<(String, RGBColor)> {
+    let mut lines: Vec<&Line> = Vec::new();
+    for line in panels.iter().flat_map(|p| &p.lines) {
+        if !lines.iter().any(|l| l.variant == line.variant) {
+            lines.push(line);
+        }
     }
+    let unique = lines.iter().map(|l| l.family).collect::<BTreeSet<_>>().len() == lines.len();
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let c = if unique {
+                super::chart::color(l.family)
+            } else {
+                let c = Palette99::pick(i).to_rgba();
+                RGBColor(c.0, c.1, c.2)
+            };
+            (l.variant.clone(), c)
+        })
+        .collect()
 }
 
 /// The time range every chart of a sweep shares: min/2 .. max*2.
@@ -227,7 +241,17 @@ fn render(s: &RuntimeSweep, x: (f64, f64), y: (f64, f64), cores: usize, total: u
             s.label(),
             super::group(total)
         );
-        head.draw_text(&title, &("sans-serif", 17).into_font().color(&BLACK), (12, 10)).map_err(|e| err(&e))?;
+        head.draw_text(&title, &("sans-serif", 17).into_font().color(&BLACK), (12, 8)).map_err(|e| err(&e))?;
+        // One legend for every panel, above them, so it never hides a line.
+        let colors = legend(&panels);
+        let mut at = 16;
+        for (variant, c) in &colors {
+            head.draw(&PathElement::new(vec![(at, 42), (at + 22, 42)], c.stroke_width(3))).map_err(|e| err(&e))?;
+            head.draw(&Circle::new((at + 11, 42), 3, c.filled())).map_err(|e| err(&e))?;
+            let text = ("sans-serif", 13).into_font().color(&BLACK);
+            head.draw_text(variant, &text, (at + 28, 35)).map_err(|e| err(&e))?;
+            at += 40 + 8 * variant.chars().count() as i32;
+        }
         let small = ("sans-serif", 12).into_font().color(&RGBColor(80, 80, 80));
         base.draw_text(&format!("machine: {foot}"), &small, (12, 6)).map_err(|e| err(&e))?;
         base.draw_text(
@@ -260,25 +284,13 @@ fn render(s: &RuntimeSweep, x: (f64, f64), y: (f64, f64), cores: usize, total: u
                 .light_line_style(RGBColor(238, 238, 238))
                 .draw()
                 .map_err(|e| err(&e))?;
-            for (i, line) in panel.lines.iter().enumerate() {
-                let c = line_color(&panel.lines, i);
+            for line in &panel.lines {
+                let c = colors.iter().find(|(v, _)| v == &line.variant).map_or(BLACK, |(_, c)| *c);
                 let pts: Vec<(f64, f64)> =
                     line.points.iter().filter_map(|p| p.ns_per_number.map(|v| (p.consumers as f64, v))).collect();
-                chart
-                    .draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))
-                    .map_err(|e| err(&e))?
-                    .label(line.variant.clone())
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], c.stroke_width(2)));
+                chart.draw_series(LineSeries::new(pts.clone(), c.stroke_width(2))).map_err(|e| err(&e))?;
                 chart.draw_series(pts.iter().map(|p| Circle::new(*p, 3, c.filled()))).map_err(|e| err(&e))?;
             }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperLeft)
-                .background_style(WHITE.mix(0.85))
-                .border_style(RGBColor(200, 200, 200))
-                .label_font(("sans-serif", 12))
-                .draw()
-                .map_err(|e| err(&e))?;
         }
         root.present().map_err(|e| err(&e))?;
     }

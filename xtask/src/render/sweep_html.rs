@@ -23,6 +23,7 @@ th { background: #f4f4f4; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.bad { text-align: right; color: #a40000; font-weight: bold; }
 .chart { overflow-x: auto; }
+.chart svg { max-width: 100%; height: auto; }
 ";
 
 /// The table of one runtime: header cells, then rows of cells.
