@@ -27,6 +27,11 @@ const MARKS: [(&str, RGBColor); 5] = [
     ("max", RGBColor(60, 60, 60)),
 ];
 
+/// Dot radius of mark `k`: shrinking, so coinciding percentiles stay visible.
+fn radius(k: usize) -> i32 {
+    8 - k as i32
+}
+
 /// The percentiles of `l` in [`MARKS`] order.
 pub fn values(l: &LatencyStats) -> [u64; 5] {
     [l.p50_ns, l.p90_ns, l.p99_ns, l.p999_ns, l.max_ns]
@@ -146,7 +151,7 @@ pub fn chart_with_foot(section: &Section, foot: Option<&str>) -> Result<Option<S
     let all: Vec<f64> = rows.iter().flat_map(|(_, l)| values(l)).map(|v| (v as f64).max(1.0)).collect();
     let lo = all.iter().copied().fold(f64::INFINITY, f64::min) / 2.0;
     let hi = all.iter().copied().fold(0.0, f64::max).max(lo * 10.0) * 2.0;
-    let foot_h = if foot.is_some() { 24 } else { 0 };
+    let foot_h = if foot.is_some() { 48 } else { 26 };
     let height = 120 + 26 * n as u32 + foot_h;
     let mut svg = String::new();
     {
@@ -154,9 +159,17 @@ pub fn chart_with_foot(section: &Section, foot: Option<&str>) -> Result<Option<S
         let root = SVGBackend::with_string(&mut svg, (1100, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| err(&e))?;
         let (top, base) = root.split_vertically(height - foot_h);
+        // The legend sits below the chart, where it hides no dot.
+        let mut at = 24;
+        for (k, (name, c)) in MARKS.iter().enumerate() {
+            base.draw(&Circle::new((at, 10), radius(k), c.filled())).map_err(|e| err(&e))?;
+            let text = ("sans-serif", 13).into_font().color(&BLACK);
+            base.draw_text(name, &text, (at + 12, 3)).map_err(|e| err(&e))?;
+            at += 80;
+        }
         if let Some(text) = foot {
             let style = ("sans-serif", 12).into_font().color(&RGBColor(80, 80, 80));
-            base.draw_text(&format!("machine: {text}"), &style, (12, 4)).map_err(|e| err(&e))?;
+            base.draw_text(&format!("machine: {text}"), &style, (12, 28)).map_err(|e| err(&e))?;
         }
         let caption = format!("{} · percentiles per cell (log scale)", title(section));
         let mut chart = ChartBuilder::on(&top)
@@ -192,25 +205,16 @@ pub fn chart_with_foot(section: &Section, foot: Option<&str>) -> Result<Option<S
                 )
             }))
             .map_err(|e| err(&e))?;
-        for (k, (name, color)) in MARKS.iter().enumerate() {
+        // Largest dot first: percentiles that coincide show as rings.
+        for (k, (_, color)) in MARKS.iter().enumerate() {
             let c = *color;
             chart
                 .draw_series(rows.iter().enumerate().map(|(i, (_, l))| {
                     let x = (values(l)[k] as f64).max(1.0);
-                    Circle::new((x, SegmentValue::CenterOf(band(i))), 5, c.filled())
+                    Circle::new((x, SegmentValue::CenterOf(band(i))), radius(k), c.filled())
                 }))
-                .map_err(|e| err(&e))?
-                .label(*name)
-                .legend(move |(x, y)| Circle::new((x + 6, y), 5, c.filled()));
+                .map_err(|e| err(&e))?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font(("sans-serif", 12))
-            .draw()
-            .map_err(|e| err(&e))?;
         root.present().map_err(|e| err(&e))?;
     }
     Ok(Some(svg))
