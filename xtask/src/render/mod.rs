@@ -275,7 +275,7 @@ pub fn header(results: &Results) -> Vec<String> {
 }
 
 /// What each column means, for the foot of the Markdown and HTML reports.
-pub const COLUMN_NOTES: [(&str, &str); 8] = [
+pub const COLUMN_NOTES: [(&str, &str); 9] = [
     (
         "median",
         "median dispense time of the counted samples: first consumer leaving the start line to last number taken",
@@ -290,6 +290,11 @@ pub const COLUMN_NOTES: [(&str, &str); 8] = [
          near the core count when threads spin, low when they park",
     ),
     ("peak mem", "peak resident memory of the runtime process"),
+    (
+        "p50 … max (latency, with --latency)",
+        "time of one request as its consumer saw it (round trip, or lock or counter take), from 3 latency samples \
+         taken after the counted ones, merged into one HDR histogram",
+    ),
     (
         "unranked",
         "timeout (killed by xtask), failed (crash, error or exit status), hung (a sample passed its deadline), invalid (a number lost, duplicated or out of order)",
