@@ -6,9 +6,8 @@ mod runtime;
 mod variants;
 
 use clap::Parser;
-use dispenser_core::cli::{self, CommonArgs};
+use dispenser_core::cli::{self, CommonArgs, WorkerArgs};
 use dispenser_core::runner::Runtime;
-use dispenser_core::tasks::WorkerArgs;
 use runtime::AsyncStd;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -40,6 +39,7 @@ fn main() -> ExitCode {
         executor: async_std.executor(),
         ctx: Arc::new(async_std),
         variants: variants::VARIANTS,
+        faults: &variants::FAULTS,
     };
     cli::main(&cli.common, runtime)
 }

@@ -1,7 +1,7 @@
 //! async-std's global executor as a [`Spawner`].
 
 use dispenser_core::Executor;
-use dispenser_core::tasks::{Join, Spawner};
+use dispenser_harness::tasks::{Join, Spawner};
 use std::future::Future;
 
 /// The variable async-std reads, once, for its executor's thread count.

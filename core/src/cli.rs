@@ -1,20 +1,14 @@
 //! The command line every runtime binary shares, and the `main` it runs.
 
+use crate::limits::{self, MAX_WORKERS};
 use crate::record::Record;
 use crate::runner::{RunConfig, Runtime, run_variant};
+use crate::workload::available_parallelism;
 use crate::{Variant, Workload};
 use clap::{Args, Parser, ValueEnum};
 use std::fmt::Display;
 use std::io::Write;
 use std::process::ExitCode;
-use std::time::Duration;
-
-/// Most counted samples a run may ask for.
-const MAX_SAMPLES: u64 = 100_000;
-/// Most warm-up samples a run may ask for.
-const MAX_WARMUP: u64 = 1_000;
-/// Longest budget or deadline, seconds (a day).
-const MAX_SECS: f64 = 86_400.0;
 
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -28,9 +22,14 @@ pub enum Format {
 /// Options every runtime binary accepts.
 #[derive(Debug, Clone, Args)]
 pub struct CommonArgs {
-    /// Print the variant names, one per line, and exit.
+    /// Print the variants and exit: a name per line, or with `--format json`
+    /// a JSON object per line (name, family, primitive, capacity).
     #[arg(long)]
     pub list: bool,
+    /// Also list and run the harness's faulty variants (a lost reply, a
+    /// duplicated number): for the contract test, never for measuring.
+    #[arg(long, hide = true)]
+    pub faults: bool,
     /// Run only this variant (repeatable; default: all).
     #[arg(long = "variant", value_name = "NAME")]
     pub variants: Vec<String>,
@@ -60,6 +59,25 @@ pub struct CommonArgs {
     pub format: Format,
 }
 
+/// `--workers K`, the option every async runtime binary adds to the shared ones.
+#[derive(Debug, Clone, Args)]
+pub struct WorkerArgs {
+    /// Executor worker threads [default: the machine's available parallelism].
+    #[arg(long, value_name = "K")]
+    pub workers: Option<u64>,
+}
+
+impl WorkerArgs {
+    /// The worker count, checked: 1 ..= [`MAX_WORKERS`], or the available
+    /// parallelism when not given.
+    pub fn workers(&self) -> Result<usize, UsageError> {
+        match self.workers {
+            None => Ok(available_parallelism().min(MAX_WORKERS as usize)),
+            Some(k) => Ok(limits::workers(k)?),
+        }
+    }
+}
+
 /// A mistake on the command line: exit status 2 and one line on stderr.
 #[derive(Debug)]
 pub struct UsageError(pub String);
@@ -77,8 +95,14 @@ pub fn usage_exit(e: UsageError) -> ExitCode {
 }
 
 /// Parses the command line; on a mistake prints its first line and exits with 2.
-/// `--help` and `--version` print in full and exit with 0.
+/// `--help` and `--version` print in full and exit with 0. A closed stdout
+/// exits with 1 at once: Rust's stdout silently drops writes to a closed
+/// descriptor, so the records would be lost with a success status.
 pub fn parse<P: Parser>() -> P {
+    if !stdout_is_open() {
+        eprintln!("error: stdout is closed; the results would be lost");
+        std::process::exit(1);
+    }
     P::try_parse().unwrap_or_else(|e| {
         if !e.use_stderr() {
             let _ = e.print();
@@ -91,12 +115,35 @@ pub fn parse<P: Parser>() -> P {
     })
 }
 
-/// Checks a count of seconds given on the command line.
-pub fn seconds(name: &str, secs: f64) -> Result<Duration, UsageError> {
-    if !(secs.is_finite() && secs > 0.0 && secs <= MAX_SECS) {
-        return Err(UsageError(format!("--{name} must be more than 0 and at most {MAX_SECS} seconds, got {secs}")));
+/// False when stdout was closed when the process started. Rust's runtime
+/// reopens a closed descriptor 1 on `/dev/null` read-write before `main`,
+/// so every write would succeed and the records vanish; a shell's
+/// `>/dev/null` opens it write-only, so a read-write `/dev/null` on 1 is the
+/// closed case (and so is a descriptor that is not open at all).
+#[cfg(unix)]
+fn stdout_is_open() -> bool {
+    // SAFETY: fcntl and fstat only read the descriptor's flags and status
+    // into a struct we own; stat reads a constant path.
+    unsafe {
+        let flags = libc::fcntl(1, libc::F_GETFL);
+        if flags == -1 {
+            return false;
+        }
+        if flags & libc::O_ACCMODE != libc::O_RDWR {
+            return true;
+        }
+        let (mut out, mut null): (libc::stat, libc::stat) = (std::mem::zeroed(), std::mem::zeroed());
+        if libc::fstat(1, &mut out) != 0 || libc::stat(c"/dev/null".as_ptr(), &mut null) != 0 {
+            return true;
+        }
+        let is_char_device = out.st_mode & libc::S_IFMT == libc::S_IFCHR;
+        !(is_char_device && out.st_rdev == null.st_rdev)
     }
-    Ok(Duration::from_secs_f64(secs))
+}
+
+#[cfg(not(unix))]
+fn stdout_is_open() -> bool {
+    true
 }
 
 impl CommonArgs {
@@ -107,30 +154,28 @@ impl CommonArgs {
 
     /// The sample settings, checked.
     pub fn run_config(&self) -> Result<RunConfig, UsageError> {
-        if !(1..=MAX_SAMPLES).contains(&self.samples) {
-            return Err(UsageError(format!("--samples must be between 1 and {MAX_SAMPLES}, got {}", self.samples)));
-        }
-        if self.warmup > MAX_WARMUP {
-            return Err(UsageError(format!("--warmup must be at most {MAX_WARMUP}, got {}", self.warmup)));
-        }
         Ok(RunConfig {
-            samples: self.samples as usize,
-            warmup: self.warmup as usize,
-            budget: seconds("budget", self.budget)?,
-            sample_timeout: seconds("sample-timeout", self.sample_timeout)?,
+            samples: limits::samples(self.samples)?,
+            warmup: limits::warmup(self.warmup)?,
+            budget: limits::seconds("budget", self.budget)?,
+            sample_timeout: limits::seconds("sample-timeout", self.sample_timeout)?,
             latency: self.latency,
         })
     }
 
     /// The variants asked for, in `--list` order; unknown names are refused.
-    pub fn select<'v, C>(&self, all: &'v [Variant<C>]) -> Result<Vec<&'v Variant<C>>, UsageError> {
+    pub fn select<'v, C>(&self, all: &[&'v Variant<C>]) -> Result<Vec<&'v Variant<C>>, UsageError> {
         for name in &self.variants {
             if !all.iter().any(|v| v.name == name) {
                 let known: Vec<_> = all.iter().map(|v| v.name).collect();
                 return Err(UsageError(format!("unknown variant '{name}'; known: {}", known.join(", "))));
             }
         }
-        Ok(all.iter().filter(|v| self.variants.is_empty() || self.variants.iter().any(|n| n == v.name)).collect())
+        Ok(all
+            .iter()
+            .copied()
+            .filter(|v| self.variants.is_empty() || self.variants.iter().any(|n| n == v.name))
+            .collect())
     }
 }
 
@@ -138,20 +183,33 @@ impl CommonArgs {
 /// variants and print their records. Exit status: 0 when every variant is
 /// valid, 1 when one was not (or stdout went away), 2 for bad input.
 pub fn main<C: Send + Sync + 'static>(args: &CommonArgs, runtime: Runtime<C>) -> ExitCode {
-    if let Err(e) = Variant::check_names(runtime.variants) {
+    let faults = if args.faults { runtime.faults } else { &[] };
+    let all: Vec<&Variant<C>> = runtime.variants.iter().chain(faults).collect();
+    if let Err(e) = Variant::check_names(all.iter().copied()) {
         return usage_exit(UsageError(format!("bug in {}: {e}", runtime.name)));
     }
     let mut out = std::io::stdout().lock();
     if args.list {
-        let names: String = runtime.variants.iter().map(|v| format!("{}\n", v.name)).collect();
-        return finish(out.write_all(names.as_bytes()).map(|()| true));
+        return finish(list(args.format, &all, &mut out).map(|()| true));
     }
     // Every input is checked before anything runs or is printed.
-    let checked = args.select(runtime.variants).and_then(|v| Ok((v, args.workload()?, args.run_config()?)));
+    let checked = args.select(&all).and_then(|v| Ok((v, args.workload()?, args.run_config()?)));
     match checked {
         Ok((variants, workload, cfg)) => finish(run(args.format, &runtime, &variants, workload, &cfg, &mut out)),
         Err(e) => usage_exit(e),
     }
+}
+
+/// Prints the variants: a name per line, or a [`crate::variant::Listing`]
+/// as JSON per line.
+fn list<C>(format: Format, variants: &[&Variant<C>], out: &mut impl Write) -> std::io::Result<()> {
+    for v in variants {
+        match format {
+            Format::Table => writeln!(out, "{}", v.name)?,
+            Format::Json => writeln!(out, "{}", serde_json::to_string(&v.listing())?)?,
+        }
+    }
+    out.flush()
 }
 
 /// Maps the run's outcome to an exit status; a closed stdout is not a panic.

@@ -4,7 +4,7 @@
 
 use crate::latency::{LatencyStats, new_histogram};
 use crate::record::{Executor, Host, Record, SCHEMA_VERSION, Settings, Status};
-use crate::resources::{Resources, Usage};
+use crate::resources::Resources;
 use crate::stats::Stats;
 use crate::variant::RunFn;
 use crate::{Mode, Sample, SampleError, Variant, Workload, validate};
@@ -42,32 +42,33 @@ pub struct Runtime<C: 'static> {
     pub ctx: Arc<C>,
     /// The variants, in `--list` order.
     pub variants: &'static [Variant<C>],
+    /// Variants that break on purpose (a lost reply, a duplicated number),
+    /// listed only with the hidden `--faults` flag so the contract test can
+    /// check that every runtime reports them `hung` and `invalid`.
+    pub faults: &'static [Variant<C>],
 }
 
-/// Runs one sample on a thread of its own so a hung sample can be abandoned;
-/// returns the sample and the OS counters around it (spawn to join).
+/// Runs one sample on a thread of its own so a hung sample can be abandoned.
 pub fn run_sample<C: Send + Sync + 'static>(
     ctx: &Arc<C>,
     run: RunFn<C>,
     workload: Workload,
     mode: Mode,
     timeout: Duration,
-) -> Result<(Sample, Usage, Usage), SampleError> {
+) -> Result<Sample, SampleError> {
     let (tx, rx) = mpsc::channel();
     let ctx = Arc::clone(ctx);
     std::thread::Builder::new()
         .name("sample".into())
         .spawn(move || {
-            let before = Usage::now();
             let result = catch_unwind(AssertUnwindSafe(|| run(&ctx, &workload, mode)));
-            let after = Usage::now();
             // The receiver is gone only if the sample was already declared hung.
-            let _ = tx.send((result, before, after));
+            let _ = tx.send(result);
         })
         .map_err(|e| SampleError::Spawn(e.to_string()))?;
     match rx.recv_timeout(timeout) {
-        Ok((Ok(result), before, after)) => result.map(|s| (s, before, after)),
-        Ok((Err(panic), _, _)) => Err(SampleError::Panicked(panic_message(&*panic))),
+        Ok(Ok(result)) => result,
+        Ok(Err(panic)) => Err(SampleError::Panicked(panic_message(&*panic))),
         Err(mpsc::RecvTimeoutError::Timeout) => Err(SampleError::Hung { secs: timeout.as_secs_f64() }),
         Err(mpsc::RecvTimeoutError::Disconnected) => Err(SampleError::Panicked("sample thread vanished".into())),
     }
@@ -89,10 +90,10 @@ fn validated<C: Send + Sync + 'static>(
     workload: Workload,
     mode: Mode,
     cfg: &RunConfig,
-) -> Result<(Sample, Usage, Usage), SampleError> {
-    let (sample, before, after) = run_sample(ctx, variant.run, workload, mode, cfg.sample_timeout)?;
+) -> Result<Sample, SampleError> {
+    let sample = run_sample(ctx, variant.run, workload, mode, cfg.sample_timeout)?;
     validate(&workload, &sample.lists).map_err(SampleError::Invalid)?;
-    Ok((sample, before, after))
+    Ok(sample)
 }
 
 /// Runs every sample of one variant on one workload and returns its record.
@@ -137,8 +138,13 @@ pub fn run_variant<C: Send + Sync + 'static>(
             record.violation = Some(v.clone());
         }
         record.error = Some(e.to_string());
+        // The raw samples taken before the failure stay in the record; a
+        // variant that did not finish gets no summary, so nothing ranks it.
+        record.resources = None;
+        record.latency = None;
+    } else {
+        record.stats = Stats::compute(&record.dispense_ns, &record.setup_ns, workload.total());
     }
-    record.stats = Stats::compute(&record.dispense_ns, &record.setup_ns, workload.total());
     record
 }
 
@@ -159,14 +165,11 @@ fn measure<C: Send + Sync + 'static>(
     let mut resources = Resources::default();
     while record.dispense_ns.len() < cfg.samples && (record.dispense_ns.len() < floor || started.elapsed() < cfg.budget)
     {
-        let (sample, before, after) = validated(ctx, variant, workload, Mode::Throughput, cfg)?;
+        let sample = validated(ctx, variant, workload, Mode::Throughput, cfg)?;
         record.validated_samples += 1;
-        // Prefer the dispensing window; harnesses that cannot read it fall
-        // back to the whole sample, spawn to join.
-        match sample.window {
-            Some((open, finish)) => resources.add_span(open, finish, sample.dispense),
-            None => resources.add_span(before, after, sample.dispense + sample.setup),
-        }
+        // CPU and wall over the same span: the dispense clock.
+        let (open, close) = sample.window;
+        resources.add_span(open, close, sample.dispense);
         record.dispense_ns.push(nanos(sample.dispense));
         record.setup_ns.push(nanos(sample.setup));
         record.resources = Some(resources.clone());
@@ -174,7 +177,7 @@ fn measure<C: Send + Sync + 'static>(
     if cfg.latency {
         let mut merged = new_histogram();
         for _ in 0..LATENCY_SAMPLES {
-            let (sample, ..) = validated(ctx, variant, workload, Mode::Latency, cfg)?;
+            let sample = validated(ctx, variant, workload, Mode::Latency, cfg)?;
             record.validated_samples += 1;
             if let Some(h) = sample.latency {
                 merged.add(&h).expect("histograms share bounds");
@@ -192,7 +195,7 @@ fn nanos(d: Duration) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Family, Timeline};
+    use crate::{Family, Stamp, Timeline};
 
     fn runtime(variants: &'static [Variant<()>]) -> Runtime<()> {
         Runtime {
@@ -200,6 +203,7 @@ mod tests {
             executor: Executor { flavor: "threads".into(), workers: None },
             ctx: Arc::new(()),
             variants,
+            faults: &[],
         }
     }
 
@@ -216,12 +220,12 @@ mod tests {
     /// Deals numbers in blocks: a correct (if single-threaded) dispenser.
     fn blocks(_: &(), w: &Workload, _: Mode) -> Result<Sample, SampleError> {
         let mut t = Timeline::begin();
-        t.started(Instant::now());
+        t.open();
         let lists = (0..w.consumers as u64)
             .map(|i| (i * w.per_consumer as u64..(i + 1) * w.per_consumer as u64).collect())
             .collect();
-        t.finished(Instant::now());
-        Ok(t.end(lists, Some(crate::latency::new_histogram())))
+        t.close(Some(Stamp::closing()));
+        t.end(lists, Some(crate::latency::new_histogram()))
     }
 
     /// Hands out one number twice.
@@ -242,11 +246,29 @@ mod tests {
         panic!("boom")
     }
 
+    /// Valid on its first two samples, then duplicates a number.
+    fn breaks_on_the_third(c: &(), w: &Workload, m: Mode) -> Result<Sample, SampleError> {
+        static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        match CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+            0..2 => blocks(c, w, m),
+            _ => duplicating(c, w, m),
+        }
+    }
+
+    /// Forgets to stamp the end of the dispensing.
+    fn unstamped(_: &(), w: &Workload, _: Mode) -> Result<Sample, SampleError> {
+        let mut t = Timeline::begin();
+        t.open();
+        t.end(vec![Vec::new(); w.consumers], None)
+    }
+
     static VARIANTS: &[Variant<()>] = &[
-        Variant { name: "blocks", family: Family::Baseline, primitive: "-", run: blocks },
-        Variant { name: "duplicating", family: Family::Baseline, primitive: "-", run: duplicating },
-        Variant { name: "stuck", family: Family::Baseline, primitive: "-", run: stuck },
-        Variant { name: "panicking", family: Family::Baseline, primitive: "-", run: panicking },
+        Variant { name: "blocks", family: Family::Baseline, primitive: "-", capacity: None, run: blocks },
+        Variant { name: "duplicating", family: Family::Baseline, primitive: "-", capacity: None, run: duplicating },
+        Variant { name: "stuck", family: Family::Baseline, primitive: "-", capacity: None, run: stuck },
+        Variant { name: "panicking", family: Family::Baseline, primitive: "-", capacity: None, run: panicking },
+        Variant { name: "breaks", family: Family::Baseline, primitive: "-", capacity: None, run: breaks_on_the_third },
+        Variant { name: "unstamped", family: Family::Baseline, primitive: "-", capacity: None, run: unstamped },
     ];
 
     #[test]
@@ -258,6 +280,28 @@ mod tests {
         assert_eq!(r.validated_samples, 1 + 4 + LATENCY_SAMPLES);
         assert_eq!(r.stats.as_ref().unwrap().samples, 4);
         assert!(r.latency.is_some());
+        let wall: u64 = r.dispense_ns.iter().sum();
+        let resources = r.resources.unwrap();
+        assert!((resources.wall_s - wall as f64 / 1e9).abs() < 1e-6, "CPU/wall is over the dispense clock");
+    }
+
+    #[test]
+    fn a_variant_failing_midway_keeps_its_samples_but_gets_no_stats() {
+        let mut c = cfg();
+        c.warmup = 0;
+        let r = run_variant(&runtime(VARIANTS), &VARIANTS[4], Workload { consumers: 2, per_consumer: 3 }, &c);
+        assert_eq!(r.status, Status::Invalid);
+        assert_eq!(r.dispense_ns.len(), 2, "the samples taken before the failure are kept");
+        assert_eq!(r.setup_ns.len(), 2);
+        assert!(r.stats.is_none() && r.resources.is_none() && r.latency.is_none());
+    }
+
+    #[test]
+    fn a_sample_without_stamps_fails_its_variant() {
+        let r = run_variant(&runtime(VARIANTS), &VARIANTS[5], Workload { consumers: 1, per_consumer: 1 }, &cfg());
+        assert_eq!(r.status, Status::Failed);
+        assert!(r.error.unwrap().contains("no closing stamp"));
+        assert!(r.stats.is_none());
     }
 
     #[test]

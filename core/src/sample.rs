@@ -12,18 +12,17 @@ use thiserror::Error;
 pub struct Sample {
     /// Consumer `i`'s numbers, in the order it got them.
     pub lists: Vec<Vec<u64>>,
-    /// From the first participant leaving the start line to the last
-    /// consumer holding its last number.
+    /// The dispense clock: from the coordinator opening the start line to
+    /// the last consumer crossing the finish line with its last number.
     pub dispense: Duration,
     /// Spawning, waiting at the start line and joining: the rest of the
     /// sample's wall time.
     pub setup: Duration,
     /// Every take's latency, merged across consumers (latency samples only).
     pub latency: Option<Histogram<u64>>,
-    /// OS counters when the start line opened and when the last consumer
-    /// finished, if the harness read them: resource use of the dispensing
-    /// alone, without spawning and joining.
-    pub window: Option<(Usage, Usage)>,
+    /// OS counters read beside the two stamps of the dispense clock: the
+    /// resource use of exactly the [`Sample::dispense`] span.
+    pub window: (Usage, Usage),
 }
 
 /// Why a sample produced no valid result.
@@ -47,58 +46,80 @@ pub enum SampleError {
     /// The sample finished but broke the dispenser's contract.
     #[error("invalid sample: {0}")]
     Invalid(Violation),
+    /// The harness never stamped the opening or the end of the dispensing,
+    /// so the sample has no dispense time (a bug in the variant's harness).
+    #[error("the sample has no {0} stamp, so no dispense time")]
+    Unstamped(&'static str),
 }
 
-/// Collects the start and finish stamps of a sample's participants.
-///
-/// Each participant stamps `Instant::now()` right after it leaves the start
-/// line (consumers also right after their last number). The dispense time is
-/// the earliest start to the latest finish, so wake-up order at the start
-/// line and the joins afterwards never leak into it.
+/// One end of the dispense clock: the time, and the OS counters read beside
+/// it (outside the span, so the counters cover all of it).
+#[derive(Debug, Clone, Copy)]
+pub struct Stamp {
+    /// When.
+    pub at: Instant,
+    /// Cumulative OS counters of the process at that moment.
+    pub usage: Usage,
+}
+
+impl Stamp {
+    /// The opening stamp, read by the coordinator just before it opens the
+    /// start line: counters first, then the clock.
+    pub fn opening() -> Stamp {
+        let usage = Usage::now();
+        Stamp { at: Instant::now(), usage }
+    }
+
+    /// The closing stamp, read by the last consumer as it crosses the finish
+    /// line: the clock first, then the counters.
+    pub fn closing() -> Stamp {
+        let at = Instant::now();
+        Stamp { at, usage: Usage::now() }
+    }
+}
+
+/// The clocks of one sample: its whole wall time (from [`Timeline::begin`],
+/// before anything is spawned, to [`Timeline::end`], after every join) and
+/// the dispense clock inside it, from the [`Stamp::opening`] to the
+/// [`Stamp::closing`]. The same span is used for the CPU and wall figures.
 #[derive(Debug)]
 pub struct Timeline {
     began: Instant,
-    first_start: Option<Instant>,
-    last_finish: Option<Instant>,
-    at_open: Option<Usage>,
-    at_finish: Option<Usage>,
+    opened: Option<Stamp>,
+    closed: Option<Stamp>,
 }
 
 impl Timeline {
     /// Starts the sample's wall clock; call before spawning anything.
     pub fn begin() -> Self {
-        Timeline { began: Instant::now(), first_start: None, last_finish: None, at_open: None, at_finish: None }
+        Timeline { began: Instant::now(), opened: None, closed: None }
     }
 
-    /// Records a participant leaving the start line.
-    pub fn started(&mut self, at: Instant) {
-        self.first_start = Some(self.first_start.map_or(at, |s| s.min(at)));
+    /// Starts the dispense clock: call just before releasing the participants.
+    pub fn open(&mut self) {
+        self.opened = Some(Stamp::opening());
     }
 
-    /// Records a consumer holding its last number.
-    pub fn finished(&mut self, at: Instant) {
-        self.last_finish = Some(self.last_finish.map_or(at, |f| f.max(at)));
+    /// Stops the dispense clock with the stamp the last consumer took (`None`
+    /// if no consumer crossed, which [`Timeline::end`] reports).
+    pub fn close(&mut self, stamp: Option<Stamp>) {
+        self.closed = stamp;
     }
 
-    /// Records the OS counters read just before the start line opened.
-    pub fn opening(&mut self, usage: Usage) {
-        self.at_open = Some(usage);
-    }
-
-    /// Records the OS counters read just after the last consumer finished.
-    pub fn all_finished(&mut self, usage: Option<Usage>) {
-        self.at_finish = usage;
-    }
-
-    /// Closes the sample once everything is joined.
-    pub fn end(self, lists: Vec<Vec<u64>>, latency: Option<Histogram<u64>>) -> Sample {
+    /// Closes the sample once everything is joined; a sample whose dispense
+    /// clock was not both started and stopped is an error, never a zero time.
+    pub fn end(self, lists: Vec<Vec<u64>>, latency: Option<Histogram<u64>>) -> Result<Sample, SampleError> {
         let wall = self.began.elapsed();
-        let dispense = match (self.first_start, self.last_finish) {
-            (Some(s), Some(f)) => f.saturating_duration_since(s),
-            _ => Duration::ZERO,
-        };
-        let window = self.at_open.zip(self.at_finish);
-        Sample { lists, dispense, setup: wall.saturating_sub(dispense), latency, window }
+        let opened = self.opened.ok_or(SampleError::Unstamped("opening"))?;
+        let closed = self.closed.ok_or(SampleError::Unstamped("closing"))?;
+        let dispense = closed.at.saturating_duration_since(opened.at);
+        Ok(Sample {
+            lists,
+            dispense,
+            setup: wall.saturating_sub(dispense),
+            latency,
+            window: (opened.usage, closed.usage),
+        })
     }
 }
 
@@ -119,21 +140,18 @@ pub fn reserve_list(capacity: usize) -> Vec<u64> {
 pub struct Consumed<P> {
     /// Its numbers, in the order it got them.
     pub numbers: Vec<u64>,
-    /// When it left the start line.
-    pub started: Instant,
-    /// When it held its last number.
-    pub finished: Instant,
     /// Its latency probe.
     pub probe: P,
 }
 
 /// Folds joined consumers (in index order) into a [`Sample`].
-pub fn collect<P: crate::Probe>(mut timeline: Timeline, consumed: impl IntoIterator<Item = Consumed<P>>) -> Sample {
+pub fn collect<P: crate::Probe>(
+    timeline: Timeline,
+    consumed: impl IntoIterator<Item = Consumed<P>>,
+) -> Result<Sample, SampleError> {
     let mut lists = Vec::new();
     let mut latency: Option<Histogram<u64>> = None;
     for c in consumed {
-        timeline.started(c.started);
-        timeline.finished(c.finished);
         lists.push(c.numbers);
         if let Some(h) = c.probe.into_histogram() {
             match latency.as_mut() {
@@ -144,4 +162,32 @@ pub fn collect<P: crate::Probe>(mut timeline: Timeline, consumed: impl IntoItera
         }
     }
     timeline.end(lists, latency)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dispense_time_is_the_span_between_the_two_stamps() {
+        let mut t = Timeline::begin();
+        t.open();
+        std::thread::sleep(Duration::from_millis(5));
+        let closing = Stamp::closing();
+        let opened = t.opened.unwrap();
+        t.close(Some(closing));
+        let sample = t.end(Vec::new(), None).unwrap();
+        assert_eq!(sample.dispense, closing.at - opened.at);
+        assert_eq!(sample.window, (opened.usage, closing.usage), "CPU is read over the same span");
+        assert!(sample.dispense >= Duration::from_millis(5));
+    }
+
+    #[test]
+    fn a_sample_without_stamps_is_an_error_not_a_zero_time() {
+        assert_eq!(Timeline::begin().end(Vec::new(), None).unwrap_err(), SampleError::Unstamped("opening"));
+        let mut t = Timeline::begin();
+        t.open();
+        t.close(None);
+        assert_eq!(t.end(Vec::new(), None).unwrap_err(), SampleError::Unstamped("closing"));
+    }
 }

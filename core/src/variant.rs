@@ -52,13 +52,45 @@ pub struct Variant<C> {
     pub family: Family,
     /// The primitive it exercises, as a Rust path (e.g. `flume::bounded`).
     pub primitive: &'static str,
+    /// Channel capacities of a round-trip or actor variant; `None` for the
+    /// families without channels.
+    pub capacity: Option<Capacity>,
     /// Runs one sample.
     pub run: RunFn<C>,
 }
 
 impl<C> Variant<C> {
+    /// What `--list --format json` prints for this variant.
+    pub fn listing(&self) -> Listing {
+        Listing {
+            name: self.name.to_string(),
+            family: self.family,
+            primitive: self.primitive.to_string(),
+            capacity: self.capacity,
+        }
+    }
+}
+
+/// One line of `--list --format json`: a variant as xtask plans it. The
+/// same type serializes in the binaries and deserializes in xtask.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listing {
+    /// Name for `--variant`.
+    pub name: String,
+    /// Its family.
+    pub family: Family,
+    /// The primitive it exercises.
+    pub primitive: String,
+    /// `bounded` or `unbounded` channels; `null` for families without channels.
+    pub capacity: Option<Capacity>,
+}
+
+impl<C> Variant<C> {
     /// Checks that every name in a variant list is unique and non-empty.
-    pub fn check_names(variants: &[Variant<C>]) -> Result<(), String> {
+    pub fn check_names<'a>(variants: impl IntoIterator<Item = &'a Variant<C>>) -> Result<(), String>
+    where
+        C: 'a,
+    {
         let mut seen = std::collections::HashSet::new();
         for v in variants {
             if v.name.is_empty() || v.name.contains(char::is_whitespace) {
@@ -73,7 +105,8 @@ impl<C> Variant<C> {
 }
 
 /// Channel capacities of a round-trip or actor variant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Capacity {
     /// No bound on either channel.
     Unbounded,
@@ -108,5 +141,29 @@ impl Capacity {
             Capacity::Unbounded => None,
             Capacity::Bounded => Some(1),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_listing_is_one_json_object_with_its_capacity() {
+        let v: Variant<()> = Variant {
+            name: "flume-bounded",
+            family: Family::Channel,
+            primitive: "flume::bounded",
+            capacity: Some(Capacity::Bounded),
+            run: |_, _, _| Err(SampleError::Closed("never run")),
+        };
+        let line = serde_json::to_string(&v.listing()).unwrap();
+        assert_eq!(
+            line,
+            r#"{"name":"flume-bounded","family":"channel","primitive":"flume::bounded","capacity":"bounded"}"#
+        );
+        assert_eq!(serde_json::from_str::<Listing>(&line).unwrap(), v.listing());
+        let atomic = Listing { capacity: None, ..v.listing() };
+        assert!(serde_json::to_string(&atomic).unwrap().ends_with(r#""capacity":null}"#));
     }
 }

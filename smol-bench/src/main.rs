@@ -5,9 +5,8 @@ mod runtime;
 mod variants;
 
 use clap::Parser;
-use dispenser_core::cli::{self, CommonArgs, UsageError};
+use dispenser_core::cli::{self, CommonArgs, UsageError, WorkerArgs};
 use dispenser_core::runner::Runtime;
-use dispenser_core::tasks::WorkerArgs;
 use runtime::Smol;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -32,7 +31,12 @@ fn main() -> ExitCode {
         Ok(smol) => smol,
         Err(e) => return cli::usage_exit(e),
     };
-    let runtime =
-        Runtime { name: "smol", executor: smol.executor(), ctx: Arc::new(smol), variants: variants::VARIANTS };
+    let runtime = Runtime {
+        name: "smol",
+        executor: smol.executor(),
+        ctx: Arc::new(smol),
+        variants: variants::VARIANTS,
+        faults: &variants::FAULTS,
+    };
     cli::main(&cli.common, runtime)
 }

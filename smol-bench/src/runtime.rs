@@ -2,7 +2,7 @@
 
 use async_executor::Executor as TaskExecutor;
 use dispenser_core::Executor;
-use dispenser_core::tasks::{Join, Spawner};
+use dispenser_harness::tasks::{Join, Spawner};
 use std::future::Future;
 use std::sync::Arc;
 

@@ -1,9 +1,5 @@
 //! `sync-bench`: the dispenser on OS threads, one thread per consumer.
 
-mod channel;
-mod counter;
-mod loops;
-mod start_line;
 mod variants;
 
 use clap::Parser;
@@ -28,6 +24,7 @@ fn main() -> ExitCode {
         executor: Executor { flavor: "threads".into(), workers: None },
         ctx: Arc::new(()),
         variants: variants::VARIANTS,
+        faults: &variants::FAULTS,
     };
     cli::main(&cli.common, runtime)
 }

@@ -1,7 +1,7 @@
-//! Tokio's own primitives (and postage), adapted to the core traits. The
-//! executor-agnostic ones every runtime shares live in `dispenser_core::tasks`.
+//! Tokio's own primitives (and postage), adapted to the harness traits. The
+//! executor-agnostic ones every runtime shares live in `dispenser_harness::tasks`.
 
-use dispenser_core::tasks::{Channel, Counter, Oneshot};
+use dispenser_harness::tasks::{Channel, Counter, Oneshot};
 use postage::prelude::{Sink, Stream};
 
 /// `tokio::sync::Mutex<u64>`: an async mutex, the guard taken with `.await`.
@@ -38,8 +38,6 @@ impl Counter for StdMutex {
 pub struct Postage;
 
 impl Channel for Postage {
-    const BOUNDED: &'static str = "postage::mpsc::channel";
-    const UNBOUNDED: &'static str = "postage::mpsc::channel (needs a bound)";
     type Sender<T: Send + 'static> = postage::mpsc::Sender<T>;
     type Receiver<T: Send + 'static> = postage::mpsc::Receiver<T>;
     fn channel<T: Send + 'static>(capacity: Option<usize>) -> (Self::Sender<T>, Self::Receiver<T>) {

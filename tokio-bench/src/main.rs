@@ -6,9 +6,8 @@ mod runtime;
 mod variants;
 
 use clap::Parser;
-use dispenser_core::cli::{self, CommonArgs, UsageError};
+use dispenser_core::cli::{self, CommonArgs, UsageError, WorkerArgs};
 use dispenser_core::runner::Runtime;
-use dispenser_core::tasks::WorkerArgs;
 use runtime::{Flavor, Tokio};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -35,8 +34,13 @@ fn main() -> ExitCode {
         Ok(tokio) => tokio,
         Err(e) => return cli::usage_exit(e),
     };
-    let runtime =
-        Runtime { name: "tokio", executor: tokio.executor(), ctx: Arc::new(tokio), variants: variants::VARIANTS };
+    let runtime = Runtime {
+        name: "tokio",
+        executor: tokio.executor(),
+        ctx: Arc::new(tokio),
+        variants: variants::VARIANTS,
+        faults: &variants::FAULTS,
+    };
     cli::main(&cli.common, runtime)
 }
 

@@ -2,8 +2,8 @@
 
 use clap::ValueEnum;
 use dispenser_core::runner::panic_message;
-use dispenser_core::tasks::{Join, Spawner};
 use dispenser_core::{Executor, SampleError};
+use dispenser_harness::tasks::{Join, Spawner};
 use std::future::Future;
 use std::mem::ManuallyDrop;
 

@@ -2,42 +2,16 @@
 //! shared counter, the round trip over any [`Channel`] and the actor with a
 //! [`Oneshot`] reply. Runtimes differ only in their [`Spawner`].
 
-use super::start_line::{CallOffOnDrop, FinishLine};
-use super::{Channel, Counter, Oneshot, Spawner, StartLine};
-use crate::resources::Usage;
-use crate::runner::panic_message;
-use crate::{
-    Capacity, Consumed, Family, Latency, Mode, NoProbe, Probe, Sample, SampleError, Timeline, Variant, Workload,
-    collect, reserve_list,
+use super::start_line::CallOffOnDrop;
+use super::{Channel, Counter, FinishLine, Oneshot, Spawner, StartLine};
+use dispenser_core::runner::panic_message;
+use dispenser_core::{
+    Capacity, Consumed, Family, Mode, Probe, Sample, SampleError, Timeline, Variant, Workload, collect, reserve_list,
 };
 use futures_lite::FutureExt;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
-use std::time::Instant;
-
-/// The variants every async runtime lists under these names, so a channel
-/// crate can be compared across runtimes (plus one async mutex per runtime).
-pub const CORE_MATRIX: &[&str] = &[
-    "atomic",
-    "async-channel-unbounded",
-    "async-channel-bounded",
-    "flume-unbounded",
-    "flume-bounded",
-    "tokio-mpsc-unbounded",
-    "tokio-mpsc-bounded",
-    "oneshot-actor",
-];
-
-/// Runs `$f::<.., P>` with the probe that `mode` asks for.
-macro_rules! with_probe {
-    ($mode:expr, $f:ident :: <$($t:ty),*> ($($arg:expr),*)) => {
-        match $mode {
-            Mode::Throughput => $f::<$($t,)* NoProbe>($($arg),*),
-            Mode::Latency => $f::<$($t,)* Latency>($($arg),*),
-        }
-    };
-}
 
 /// A shared-counter variant on runtime `S` (family atomic or lock).
 pub const fn counter_variant<S: Spawner, K: Counter>(
@@ -45,14 +19,16 @@ pub const fn counter_variant<S: Spawner, K: Counter>(
     family: Family,
     primitive: &'static str,
 ) -> Variant<S> {
-    Variant { name, family, primitive, run: counter::<S, K> }
+    Variant { name, family, primitive, capacity: None, run: counter::<S, K> }
 }
 
 /// A round-trip variant over channel `C` on runtime `S`; `B` is
-/// [`crate::variant::BOUNDED`] or [`crate::variant::UNBOUNDED`].
-pub const fn channel_variant<S: Spawner, C: Channel, const B: bool>(name: &'static str) -> Variant<S> {
-    let primitive = if B { C::BOUNDED } else { C::UNBOUNDED };
-    Variant { name, family: Family::Channel, primitive, run: round_trip::<S, C, B> }
+/// [`dispenser_core::variant::BOUNDED`] or [`dispenser_core::variant::UNBOUNDED`].
+pub const fn channel_variant<S: Spawner, C: Channel, const B: bool>(
+    name: &'static str,
+    primitive: &'static str,
+) -> Variant<S> {
+    Variant { name, family: Family::Channel, primitive, capacity: Some(Capacity::new(B)), run: round_trip::<S, C, B> }
 }
 
 /// An actor variant: requests on `C` (bounded: one in flight per consumer)
@@ -61,7 +37,7 @@ pub const fn actor_variant<S: Spawner, C: Channel, O: Oneshot>(
     name: &'static str,
     primitive: &'static str,
 ) -> Variant<S> {
-    Variant { name, family: Family::Actor, primitive, run: actor::<S, C, O> }
+    Variant { name, family: Family::Actor, primitive, capacity: Some(Capacity::Bounded), run: actor::<S, C, O> }
 }
 
 /// Every consumer task takes the next number from a shared counter `K`.
@@ -223,16 +199,16 @@ fn run_tasks<S: Spawner, P: Probe, K: Taker>(
             .map(|t| s.spawn(catching(consume::<P, K>(Arc::clone(&lines), per_consumer, t))))
             .collect();
         start.wait_until_parked().await;
-        timeline.opening(Usage::now());
+        timeline.open();
         start.open();
-        finish.all_crossed().await;
-        timeline.all_finished(finish.usage());
+        finish.wait_for_all().await;
+        timeline.close(finish.closing());
         let mut consumed = Vec::with_capacity(consumers.len());
         for consumer in consumers {
             consumed.push(consumer.await??);
         }
         producer.await??;
-        Ok(collect(timeline, consumed))
+        collect(timeline, consumed)
     })
 }
 
@@ -244,21 +220,20 @@ async fn consume<P: Probe, K: Taker>(
     mut taker: K,
 ) -> Result<Consumed<P>, SampleError> {
     let (start, finish) = &*lines;
-    let _crossing = finish.runner();
+    let _pass = finish.pass();
     let mut numbers = reserve_list(per_consumer);
     let mut probe = P::default();
     probe.reserve(per_consumer);
     if !start.wait().await {
         return Err(SampleError::Closed("start called off"));
     }
-    let started = Instant::now();
     for _ in 0..per_consumer {
         let mark = probe.start();
         let number = taker.take().await?;
         probe.stop(mark);
         numbers.push(number);
     }
-    Ok(Consumed { numbers, started, finished: Instant::now(), probe })
+    Ok(Consumed { numbers, probe })
 }
 
 /// Turns a panic inside a task into [`SampleError::Panicked`], so every
@@ -270,10 +245,7 @@ async fn catching<T>(task: impl Future<Output = Result<T, SampleError>>) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tasks::{AsyncChannel, Flume, OneshotCrate, TokioMpsc, TokioUnbounded};
-    use crate::validate;
-    use crate::variant::{BOUNDED, UNBOUNDED};
-    use std::sync::atomic::AtomicU64;
+    use dispenser_core::validate;
 
     /// The smallest spawner: an `async_executor::Executor` driven only by the
     /// thread that blocks on the coordinator.
@@ -290,20 +262,19 @@ mod tests {
         }
     }
 
-    static VARIANTS: &[Variant<OneThread>] = &[
-        counter_variant::<OneThread, AtomicU64>("atomic", Family::Atomic, "AtomicU64::fetch_add"),
+    static VARIANTS: &[Variant<OneThread>] = crate::async_variants![OneThread;
         counter_variant::<OneThread, async_lock::Mutex<u64>>("async-lock-mutex", Family::Lock, "async_lock::Mutex"),
-        channel_variant::<OneThread, AsyncChannel, UNBOUNDED>("async-channel-unbounded"),
-        channel_variant::<OneThread, AsyncChannel, BOUNDED>("async-channel-bounded"),
-        channel_variant::<OneThread, Flume, UNBOUNDED>("flume-unbounded"),
-        channel_variant::<OneThread, Flume, BOUNDED>("flume-bounded"),
-        channel_variant::<OneThread, TokioUnbounded, UNBOUNDED>("tokio-mpsc-unbounded"),
-        channel_variant::<OneThread, TokioMpsc, BOUNDED>("tokio-mpsc-bounded"),
-        actor_variant::<OneThread, AsyncChannel, OneshotCrate>("oneshot-actor", "oneshot"),
     ];
 
     #[test]
-    fn every_loop_dispenses_each_number_once() {
+    fn the_core_matrix_comes_first_under_its_names() {
+        let names: Vec<_> = VARIANTS.iter().map(|v| v.name).collect();
+        assert_eq!(names[..super::super::CORE_MATRIX.len()], *super::super::CORE_MATRIX);
+        Variant::check_names(VARIANTS).unwrap();
+    }
+
+    #[test]
+    fn every_loop_dispenses_each_number_once_with_both_stamps() {
         let s = OneThread::default();
         for w in [Workload { consumers: 3, per_consumer: 50 }, Workload { consumers: 40, per_consumer: 3 }] {
             for v in VARIANTS {

@@ -1,6 +1,6 @@
 //! How a runtime spawns and joins tasks, and blocks on the coordinator.
 
-use crate::SampleError;
+use dispenser_core::SampleError;
 use std::future::Future;
 use std::pin::Pin;
 

@@ -1,24 +1,27 @@
-//! The dispensing loops, written once: a thread harness, the single-thread
-//! baseline, the shared counter, and the round trip over any [`Channel`].
+//! The dispensing loops on OS threads, written once: a thread harness, the
+//! single-thread baseline, the shared counter, and the round trip over any
+//! [`Channel`].
 
-use crate::channel::Channel;
-use crate::counter::Counter;
-use crate::start_line::{FinishLine, StartLine};
-use dispenser_core::resources::Usage;
+use super::{Channel, Counter, FinishLine, StartLine};
 use dispenser_core::{
-    Capacity, Consumed, Latency, Mode, NoProbe, Probe, Sample, SampleError, Timeline, Workload, reserve_list,
+    Capacity, Consumed, Family, Mode, Probe, Sample, SampleError, Stamp, Timeline, Variant, Workload, reserve_list,
 };
 use std::thread::{Builder, Scope, ScopedJoinHandle};
-use std::time::Instant;
 
-/// Runs one sample of `$f::<P>` with the probe that `mode` asks for.
-macro_rules! with_probe {
-    ($mode:expr, $f:ident $(:: <$($t:ty),*>)? ($($arg:expr),*)) => {
-        match $mode {
-            Mode::Throughput => $f::<$($($t,)*)? NoProbe>($($arg),*),
-            Mode::Latency => $f::<$($($t,)*)? Latency>($($arg),*),
-        }
-    };
+/// The single-thread baseline as a variant.
+pub const fn baseline_variant(name: &'static str, primitive: &'static str) -> Variant<()> {
+    Variant { name, family: Family::Baseline, primitive, capacity: None, run: single_thread }
+}
+
+/// A shared-counter variant (family atomic or lock) over counter `K`.
+pub const fn counter_variant<K: Counter>(name: &'static str, family: Family, primitive: &'static str) -> Variant<()> {
+    Variant { name, family, primitive, capacity: None, run: counter::<K> }
+}
+
+/// A round-trip variant over channel `C`; `B` is
+/// [`dispenser_core::variant::BOUNDED`] or [`dispenser_core::variant::UNBOUNDED`].
+pub const fn channel_variant<C: Channel, const B: bool>(name: &'static str, primitive: &'static str) -> Variant<()> {
+    Variant { name, family: Family::Channel, primitive, capacity: Some(Capacity::new(B)), run: round_trip::<C, B> }
 }
 
 /// One thread fills the lists one after the other, without
@@ -32,7 +35,9 @@ fn baseline<P: Probe>(w: &Workload) -> Result<Sample, SampleError> {
     let mut lists: Vec<Vec<u64>> = (0..w.consumers).map(|_| reserve_list(w.per_consumer)).collect();
     let mut probe = P::default();
     probe.reserve(w.total() as usize);
-    let start = Instant::now();
+    // The same dispense clock as every concurrent variant: opened just
+    // before the first number, closed just after the last.
+    timeline.open();
     let mut next = 0u64;
     // List by list rather than round robin: N interleaved write streams can
     // alias in the L1 cache (equal page offsets) and the floor would measure that.
@@ -44,9 +49,8 @@ fn baseline<P: Probe>(w: &Workload) -> Result<Sample, SampleError> {
             probe.stop(mark);
         }
     }
-    timeline.started(start);
-    timeline.finished(Instant::now());
-    Ok(timeline.end(lists, probe.into_histogram()))
+    timeline.close(Some(Stamp::closing()));
+    timeline.end(lists, probe.into_histogram())
 }
 
 /// Every consumer takes the next number from a shared counter `K`.
@@ -120,7 +124,8 @@ fn run_threads<P: Probe, F>(
 where
     F: FnMut() -> Result<u64, SampleError> + Send,
 {
-    let line = StartLine::default();
+    // Consumers plus the producer.
+    let line = StartLine::new(takers.len() + 1);
     let finish = FinishLine::new(takers.len());
     let per_consumer = w.per_consumer;
     std::thread::scope(|s| {
@@ -132,13 +137,13 @@ where
                 return Err(e);
             }
         };
-        line.wait_until_parked(consumers.len() + 1);
-        timeline.opening(Usage::now());
+        line.wait_until_parked();
+        timeline.open();
         line.open();
         let consumed: Vec<Consumed<P>> = consumers.into_iter().map(join).collect::<Result<_, _>>()?;
         join(producer)?;
-        timeline.all_finished(finish.usage());
-        Ok(dispenser_core::collect(timeline, consumed))
+        timeline.close(finish.closing());
+        dispenser_core::collect(timeline, consumed)
     })
 }
 
@@ -171,19 +176,17 @@ where
                 if !line.wait() {
                     return Err(SampleError::Closed("start called off"));
                 }
-                let started = Instant::now();
                 for _ in 0..per_consumer {
                     let mark = probe.start();
                     let number = take()?;
                     probe.stop(mark);
                     numbers.push(number);
                 }
-                let finished = Instant::now();
                 // Park until the last consumer is done: exiting now would
                 // put thread teardown and the coordinator's join on the clock.
                 drop(pass);
                 finish.wait_for_all();
-                Ok(Consumed { numbers, started, finished, probe })
+                Ok(Consumed { numbers, probe })
             })
             .map_err(spawn_error)?;
         consumers.push(handle);

@@ -1,15 +1,12 @@
 //! A small async-channel abstraction so the round trip and the actor are
 //! written once. Each crate's channel is adapted in a few lines, used as its
-//! documentation recommends; these crates run on any executor.
+//! documentation recommends; these crates run on any executor. A variant's
+//! primitive is named where the variant is declared, not here.
 
 use std::future::Future;
 
 /// A channel crate's async MPSC (or MPMC) channel.
 pub trait Channel: 'static {
-    /// Path of the bounded constructor, for records.
-    const BOUNDED: &'static str;
-    /// Name of the unbounded constructor, for records.
-    const UNBOUNDED: &'static str;
     /// Sending half; cloned once per consumer before the clock starts.
     type Sender<T: Send + 'static>: Clone + Send + 'static;
     /// Receiving half.
@@ -34,8 +31,6 @@ pub struct TokioMpsc;
 pub struct TokioUnbounded;
 
 impl Channel for AsyncChannel {
-    const BOUNDED: &'static str = "async_channel::bounded";
-    const UNBOUNDED: &'static str = "async_channel::unbounded";
     type Sender<T: Send + 'static> = async_channel::Sender<T>;
     type Receiver<T: Send + 'static> = async_channel::Receiver<T>;
     fn channel<T: Send + 'static>(capacity: Option<usize>) -> (Self::Sender<T>, Self::Receiver<T>) {
@@ -53,8 +48,6 @@ impl Channel for AsyncChannel {
 }
 
 impl Channel for Flume {
-    const BOUNDED: &'static str = "flume::bounded (async)";
-    const UNBOUNDED: &'static str = "flume::unbounded (async)";
     type Sender<T: Send + 'static> = flume::Sender<T>;
     type Receiver<T: Send + 'static> = flume::Receiver<T>;
     fn channel<T: Send + 'static>(capacity: Option<usize>) -> (Self::Sender<T>, Self::Receiver<T>) {
@@ -72,8 +65,6 @@ impl Channel for Flume {
 }
 
 impl Channel for TokioMpsc {
-    const BOUNDED: &'static str = "tokio::sync::mpsc::channel";
-    const UNBOUNDED: &'static str = "tokio::sync::mpsc::channel (needs a bound)";
     type Sender<T: Send + 'static> = tokio::sync::mpsc::Sender<T>;
     type Receiver<T: Send + 'static> = tokio::sync::mpsc::Receiver<T>;
     fn channel<T: Send + 'static>(capacity: Option<usize>) -> (Self::Sender<T>, Self::Receiver<T>) {
@@ -89,8 +80,6 @@ impl Channel for TokioMpsc {
 }
 
 impl Channel for TokioUnbounded {
-    const BOUNDED: &'static str = "tokio::sync::mpsc::unbounded_channel (has no bound)";
-    const UNBOUNDED: &'static str = "tokio::sync::mpsc::unbounded_channel";
     type Sender<T: Send + 'static> = tokio::sync::mpsc::UnboundedSender<T>;
     type Receiver<T: Send + 'static> = tokio::sync::mpsc::UnboundedReceiver<T>;
     fn channel<T: Send + 'static>(_capacity: Option<usize>) -> (Self::Sender<T>, Self::Receiver<T>) {

@@ -1,4 +1,4 @@
-//! Shared counters: every consumer takes the next number itself.
+//! Shared counters for threads: every consumer takes the next number itself.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -2,7 +2,7 @@
 //! spawned, then all are released at once. Like the threads' start line it
 //! can be called off, so an abandoned coordinator never leaves tasks parked.
 
-use crate::resources::Usage;
+use dispenser_core::Stamp;
 use event_listener::Event;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering::SeqCst};
@@ -97,29 +97,29 @@ impl StartLine {
 /// Where the coordinator waits for every consumer to be done, so that it is
 /// woken once, by the last consumer, rather than by each join handle in turn
 /// while others are still dispensing; the joins afterwards find every task
-/// finished.
+/// finished. The last consumer to cross stamps the end of the dispense clock.
 #[derive(Debug)]
-pub(crate) struct FinishLine {
+pub struct FinishLine {
     remaining: AtomicUsize,
     all_done: Event,
-    /// OS counters read by the last consumer as it crossed.
-    at_finish: OnceLock<Usage>,
+    /// The closing stamp, taken by the last consumer as it crossed.
+    closing: OnceLock<Stamp>,
 }
 
 impl FinishLine {
     /// A finish line for `consumers` tasks.
-    pub(crate) fn new(consumers: usize) -> Self {
-        FinishLine { remaining: AtomicUsize::new(consumers), all_done: Event::new(), at_finish: OnceLock::new() }
+    pub fn new(consumers: usize) -> Self {
+        FinishLine { remaining: AtomicUsize::new(consumers), all_done: Event::new(), closing: OnceLock::new() }
     }
 
-    /// Held by a consumer task; crossing happens on drop, so a task that
-    /// fails, panics or is cancelled still counts.
-    pub(crate) fn runner(&self) -> Crossing<'_> {
-        Crossing(self)
+    /// A consumer's pass: it crosses when the pass is dropped, so a task
+    /// that fails, panics or is cancelled still counts.
+    pub fn pass(&self) -> Pass<'_> {
+        Pass(self)
     }
 
     /// Waits until every consumer has crossed.
-    pub(crate) async fn all_crossed(&self) {
+    pub async fn wait_for_all(&self) {
         while self.remaining.load(SeqCst) > 0 {
             let listener = self.all_done.listen();
             if self.remaining.load(SeqCst) == 0 {
@@ -129,19 +129,19 @@ impl FinishLine {
         }
     }
 
-    /// The OS counters read as the last consumer crossed.
-    pub(crate) fn usage(&self) -> Option<Usage> {
-        self.at_finish.get().copied()
+    /// The stamp the last consumer took as it crossed, once all have.
+    pub fn closing(&self) -> Option<Stamp> {
+        self.closing.get().copied()
     }
 }
 
 /// A consumer's pass over the [`FinishLine`]: crosses when dropped.
-pub(crate) struct Crossing<'a>(&'a FinishLine);
+pub struct Pass<'a>(&'a FinishLine);
 
-impl Drop for Crossing<'_> {
+impl Drop for Pass<'_> {
     fn drop(&mut self) {
         if self.0.remaining.fetch_sub(1, SeqCst) == 1 {
-            let _ = self.0.at_finish.set(Usage::now());
+            let _ = self.0.closing.set(Stamp::closing());
             self.0.all_done.notify(usize::MAX);
         }
     }

@@ -1,0 +1,223 @@
+//! The thread start and finish lines. Threads park at the start line until
+//! every participant is spawned, then all are released at once; unlike
+//! `std::sync::Barrier` it can be called off, so a failed spawn never leaves
+//! parked threads behind.
+//!
+//! Why this design: with a mutex and a condvar, every arrival would
+//! `notify_all` (about N²/2 wake-ups at N = 1,000, all in setup), and on
+//! opening every thread would wake onto that one mutex and leave it one by
+//! one, staggering the start. Here an arrival is one atomic increment (the
+//! last one unparks the coordinator, once), and opening is one store of the
+//! state word followed by an `unpark` of each registered thread: a woken
+//! thread reads the atomic state and goes, taking no lock on the way out.
+//! The registration lock is held only to push a handle at arrival, and by
+//! the coordinator to take them all once.
+
+use dispenser_core::Stamp;
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering::SeqCst};
+use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
+use std::thread::Thread;
+
+const WAITING: u8 = 0;
+const OPEN: u8 = 1;
+const CALLED_OFF: u8 = 2;
+
+/// Where participant threads wait for the coordinator's signal.
+///
+/// Create it on the coordinator thread: that thread is the one
+/// [`StartLine::wait_until_parked`] parks and the last arrival unparks.
+#[derive(Debug)]
+pub struct StartLine {
+    participants: usize,
+    arrived: AtomicUsize,
+    state: AtomicU8,
+    coordinator: Thread,
+    parked: Mutex<Vec<Thread>>,
+}
+
+impl StartLine {
+    /// A start line that opens for `participants` threads, coordinated by
+    /// the calling thread.
+    pub fn new(participants: usize) -> Self {
+        StartLine {
+            participants,
+            arrived: AtomicUsize::new(0),
+            state: AtomicU8::new(WAITING),
+            coordinator: std::thread::current(),
+            parked: Mutex::new(Vec::with_capacity(participants)),
+        }
+    }
+
+    /// Parks until the line opens; false if the start was called off.
+    pub fn wait(&self) -> bool {
+        // Registered before the state is read: `open` and `call_off` store
+        // the state before taking the handles, so either this thread sees
+        // the new state below or its handle is taken and unparked.
+        self.parked.lock().unwrap_or_else(PoisonError::into_inner).push(std::thread::current());
+        if self.arrived.fetch_add(1, SeqCst) + 1 == self.participants {
+            self.coordinator.unpark();
+        }
+        loop {
+            if let Some(go) = self.outcome() {
+                return go;
+            }
+            // A spurious or early wake-up just checks the state again.
+            std::thread::park();
+        }
+    }
+
+    /// Parks the coordinator until every participant has arrived; returns
+    /// at once if the start was called off.
+    pub fn wait_until_parked(&self) {
+        while self.arrived.load(SeqCst) < self.participants && self.outcome().is_none() {
+            std::thread::park();
+        }
+    }
+
+    /// Releases every parked participant (and any latecomer), unless the
+    /// start was called off.
+    pub fn open(&self) {
+        self.release(OPEN);
+    }
+
+    /// Releases everyone parked now or later with "called off", unless the
+    /// line is already open.
+    pub fn call_off(&self) {
+        self.release(CALLED_OFF);
+        self.coordinator.unpark();
+    }
+
+    fn release(&self, to: u8) {
+        if self.state.compare_exchange(WAITING, to, SeqCst, SeqCst).is_ok() {
+            let parked = std::mem::take(&mut *self.parked.lock().unwrap_or_else(PoisonError::into_inner));
+            for thread in parked {
+                thread.unpark();
+            }
+        }
+    }
+
+    fn outcome(&self) -> Option<bool> {
+        match self.state.load(SeqCst) {
+            WAITING => None,
+            s => Some(s == OPEN),
+        }
+    }
+}
+
+/// Where finished consumers wait for the last one, so thread exits and joins
+/// (and the coordinator's wake-ups) happen after the clock, not while other
+/// consumers are still dispensing. The last consumer to cross stamps the end
+/// of the dispense clock. Crossing is one atomic decrement; only the last
+/// crossing takes the lock, once, to wake everyone.
+#[derive(Debug)]
+pub struct FinishLine {
+    remaining: AtomicUsize,
+    closing: OnceLock<Stamp>,
+    done: Mutex<bool>,
+    all_done: Condvar,
+}
+
+impl FinishLine {
+    /// A finish line for `consumers` threads.
+    pub fn new(consumers: usize) -> Self {
+        FinishLine {
+            remaining: AtomicUsize::new(consumers),
+            closing: OnceLock::new(),
+            done: Mutex::new(consumers == 0),
+            all_done: Condvar::new(),
+        }
+    }
+
+    /// A consumer's pass: it crosses when the pass is dropped, so a consumer
+    /// that fails or panics still counts and never strands the others.
+    pub fn pass(&self) -> Pass<'_> {
+        Pass(self)
+    }
+
+    /// Blocks until every consumer has crossed.
+    pub fn wait_for_all(&self) {
+        let mut done = self.done.lock().unwrap_or_else(PoisonError::into_inner);
+        while !*done {
+            done = self.all_done.wait(done).unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    /// The stamp the last consumer took as it crossed, once all have.
+    pub fn closing(&self) -> Option<Stamp> {
+        self.closing.get().copied()
+    }
+}
+
+/// A consumer's pass over the [`FinishLine`]: crosses when dropped.
+#[derive(Debug)]
+pub struct Pass<'a>(&'a FinishLine);
+
+impl Drop for Pass<'_> {
+    fn drop(&mut self) {
+        if self.0.remaining.fetch_sub(1, SeqCst) == 1 {
+            let _ = self.0.closing.set(Stamp::closing());
+            *self.0.done.lock().unwrap_or_else(PoisonError::into_inner) = true;
+            self.0.all_done.notify_all();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    #[test]
+    fn opens_only_when_everyone_is_parked() {
+        let line = Arc::new(StartLine::new(50));
+        let waiters: Vec<_> = (0..50)
+            .map(|_| {
+                let line = Arc::clone(&line);
+                std::thread::spawn(move || line.wait())
+            })
+            .collect();
+        line.wait_until_parked();
+        assert_eq!(line.arrived.load(SeqCst), 50);
+        assert_eq!(line.outcome(), None, "nobody leaves before the line opens");
+        line.open();
+        assert!(waiters.into_iter().all(|w| w.join().unwrap()));
+    }
+
+    #[test]
+    fn a_called_off_start_releases_with_false_and_frees_the_coordinator() {
+        let line = Arc::new(StartLine::new(5));
+        let waiter = {
+            let line = Arc::clone(&line);
+            std::thread::spawn(move || line.wait())
+        };
+        // Only one of five arrives (the other spawns "failed").
+        while line.arrived.load(SeqCst) < 1 {
+            std::thread::yield_now();
+        }
+        line.call_off();
+        assert!(!waiter.join().unwrap());
+        assert!(!line.wait(), "a latecomer is told too");
+        line.wait_until_parked(); // returns: the start is off
+        line.open(); // cannot reopen
+        assert_eq!(line.outcome(), Some(false));
+    }
+
+    #[test]
+    fn the_last_crossing_stamps_and_releases_the_others() {
+        let finish = Arc::new(FinishLine::new(3));
+        let threads: Vec<_> = (0..3)
+            .map(|i| {
+                let finish = Arc::clone(&finish);
+                std::thread::spawn(move || {
+                    std::thread::sleep(Duration::from_millis(10 * i));
+                    drop(finish.pass());
+                    finish.wait_for_all();
+                })
+            })
+            .collect();
+        threads.into_iter().for_each(|t| t.join().unwrap());
+        assert!(finish.closing().is_some());
+        assert!(FinishLine::new(1).closing().is_none(), "no stamp until the last one crosses");
+    }
+}
