@@ -118,11 +118,12 @@ impl FinishLine {
         Pass(self)
     }
 
-    /// Waits until every consumer has crossed.
+    /// Waits until every consumer has crossed and the last one has stamped
+    /// the closing (waiting on the count alone would race that stamp).
     pub async fn wait_for_all(&self) {
-        while self.remaining.load(SeqCst) > 0 {
+        while self.closing.get().is_none() {
             let listener = self.all_done.listen();
-            if self.remaining.load(SeqCst) == 0 {
+            if self.closing.get().is_some() {
                 break;
             }
             listener.await;

@@ -1,0 +1,260 @@
+//! The contract every runtime binary keeps with xtask, checked against every
+//! runtime crate `cargo metadata` finds (the `[package.metadata.dispenser-bench]
+//! runtime = true` marker) and every flavor it declares, so a new runtime
+//! copies no test file: listing, listing as JSON, bad input, every variant
+//! valid on two small workloads, a closed stdout, and the harness's faults
+//! (a lost reply reported `hung`, a duplicated number `invalid`).
+
+use cargo_metadata::{Message, MetadataCommand, Package};
+use dispenser_core::variant::Listing;
+use dispenser_core::{Record, Status};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// A runtime binary run with one of its flavors.
+struct Target {
+    exe: PathBuf,
+    flavor: Option<String>,
+    takes_workers: bool,
+}
+
+impl Target {
+    fn command(&self) -> Command {
+        let mut cmd = Command::new(&self.exe);
+        if let Some(flavor) = &self.flavor {
+            cmd.args(["--flavor", flavor]);
+        }
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command().args(args).stdin(Stdio::null()).output().expect("the binary starts")
+    }
+
+    fn name(&self) -> String {
+        let exe = self.exe.file_name().unwrap_or_default().to_string_lossy();
+        match &self.flavor {
+            Some(f) => format!("{exe} --flavor {f}"),
+            None => exe.into_owned(),
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
+}
+
+/// The runtime packages and their flavors, as xtask discovers them.
+fn runtimes() -> Vec<(Package, Vec<Option<String>>, serde_json::Value)> {
+    let metadata = MetadataCommand::new().current_dir(workspace_root()).no_deps().exec().expect("cargo metadata");
+    let mut found = Vec::new();
+    for package in metadata.workspace_packages() {
+        let table = &package.metadata["dispenser-bench"];
+        if table["runtime"] != serde_json::Value::Bool(true) {
+            continue;
+        }
+        let flavors: Vec<Option<String>> = match table["flavors"].as_array() {
+            Some(list) => list.iter().map(|f| Some(f.as_str().expect("a flavor is a string").to_string())).collect(),
+            None => vec![None],
+        };
+        found.push((package.clone(), flavors, table["workers"].clone()));
+    }
+    found
+}
+
+/// Builds every runtime binary (dev profile: `cargo test` has already built
+/// their dependencies, so this links) and returns one target per flavor.
+fn targets() -> Vec<Target> {
+    let runtimes = runtimes();
+    assert!(runtimes.len() >= 4, "sync, tokio, async-std and smol are found");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(workspace_root()).args(["build", "--bins", "--message-format", "json-render-diagnostics"]);
+    for (package, ..) in &runtimes {
+        cmd.args(["-p", &package.name]);
+    }
+    let out = cmd.stderr(Stdio::inherit()).output().expect("cargo build runs");
+    assert!(out.status.success(), "the runtime binaries build");
+    let mut exes = Vec::new();
+    for message in Message::parse_stream(out.stdout.as_slice()) {
+        if let Ok(Message::CompilerArtifact(a)) = message {
+            if let Some(exe) = a.executable {
+                exes.push((a.package_id, exe.into_std_path_buf()));
+            }
+        }
+    }
+    let mut targets = Vec::new();
+    for (package, flavors, workers) in runtimes {
+        let exe = exes.iter().find(|(id, _)| *id == package.id).map(|(_, e)| e.clone());
+        let exe = exe.unwrap_or_else(|| panic!("{} builds a binary", package.name));
+        for flavor in flavors {
+            let takes_workers = match &workers {
+                serde_json::Value::Bool(b) => *b,
+                serde_json::Value::Array(fs) => fs.iter().any(|f| f.as_str() == flavor.as_deref()),
+                _ => false,
+            };
+            targets.push(Target { exe: exe.clone(), flavor, takes_workers });
+        }
+    }
+    targets
+}
+
+fn stdout_lines(out: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&out.stdout).lines().map(String::from).collect()
+}
+
+fn records(out: &Output) -> Vec<Record> {
+    stdout_lines(out).iter().map(|l| serde_json::from_str(l).expect("every stdout line is a record")).collect()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Names from `--list`, checked non-empty, unique and without spaces; the
+/// same names, with family, primitive and capacity, from `--list --format json`.
+fn check_listing(t: &Target) -> Vec<String> {
+    let out = t.run(&["--list"]);
+    assert!(out.status.success(), "{}: --list: {}", t.name(), stderr(&out));
+    let names = stdout_lines(&out);
+    assert!(!names.is_empty(), "{}: --list printed nothing", t.name());
+    let unique: HashSet<&String> = names.iter().collect();
+    assert_eq!(unique.len(), names.len(), "{}: a name is listed twice", t.name());
+    assert!(names.iter().all(|n| !n.is_empty() && !n.contains(char::is_whitespace)), "{}: {names:?}", t.name());
+
+    let out = t.run(&["--list", "--format", "json"]);
+    assert!(out.status.success(), "{}: --list --format json: {}", t.name(), stderr(&out));
+    let listings: Vec<Listing> = stdout_lines(&out)
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{}: bad listing {l}: {e}", t.name())))
+        .collect();
+    assert_eq!(listings.iter().map(|l| &l.name).collect::<Vec<_>>(), names.iter().collect::<Vec<_>>());
+    for l in &listings {
+        assert!(!l.primitive.is_empty(), "{}: {} has no primitive", t.name(), l.name);
+        let has_channels = matches!(l.family, dispenser_core::Family::Channel | dispenser_core::Family::Actor);
+        assert_eq!(l.capacity.is_some(), has_channels, "{}: {} capacity", t.name(), l.name);
+    }
+    // Every line of the raw JSON carries the four keys, null included.
+    for line in stdout_lines(&out) {
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        for key in ["name", "family", "primitive", "capacity"] {
+            assert!(v.get(key).is_some(), "{}: {key} missing in {line}", t.name());
+        }
+    }
+    names
+}
+
+/// Bad input: exit 2, exactly one line on stderr, nothing on stdout.
+fn check_bad_input(t: &Target) {
+    let mut cases: Vec<Vec<&str>> = vec![
+        vec!["--consumers", "0"],
+        vec!["--per-consumer", "0"],
+        vec!["--consumers", "-3"],
+        vec!["--per-consumer", "abc"],
+        vec!["--consumers", "100000000000", "--per-consumer", "100000000000"],
+        vec!["--consumers", "1000", "--per-consumer", "100000000000"],
+        vec!["--variant", "no-such-variant"],
+        vec!["--samples", "0"],
+        vec!["--warmup", "1000000"],
+        vec!["--budget", "nan"],
+        vec!["--sample-timeout", "-1"],
+        vec!["--format", "xml"],
+        vec!["--frobnicate"],
+    ];
+    if t.takes_workers {
+        cases.extend([vec!["--workers", "0"], vec!["--workers", "5000"], vec!["--workers", "x"]]);
+    }
+    for args in cases {
+        let out = t.run(&args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{} {args:?}: {err}", t.name());
+        assert_eq!(err.lines().count(), 1, "{} {args:?}: {err}", t.name());
+        assert!(!err.contains("panicked"), "{} {args:?}: {err}", t.name());
+        assert!(out.stdout.is_empty(), "{} {args:?} printed on stdout", t.name());
+    }
+}
+
+/// Every variant, on few consumers with long runs and on many with short
+/// runs, is `ok` with every counted sample and its statistics.
+fn check_every_variant_valid(t: &Target, names: &[String]) {
+    for (consumers, per_consumer, latency) in [("3", "200", true), ("64", "20", false)] {
+        let mut args = vec!["--consumers", consumers, "--per-consumer", per_consumer];
+        args.extend(["--samples", "3", "--warmup", "1", "--format", "json", "--sample-timeout", "60"]);
+        if latency {
+            args.push("--latency");
+        }
+        let out = t.run(&args);
+        let on = format!("{} on {consumers}x{per_consumer}", t.name());
+        assert_eq!(out.status.code(), Some(0), "{on}: {}", stderr(&out));
+        let records = records(&out);
+        assert_eq!(records.iter().map(|r| &r.variant).collect::<Vec<_>>(), names.iter().collect::<Vec<_>>(), "{on}");
+        for r in &records {
+            assert_eq!(r.status, Status::Ok, "{on}: {} {:?}", r.variant, r.error);
+            assert_eq!(r.dispense_ns.len(), 3, "{on}: {}", r.variant);
+            assert!(r.dispense_ns.iter().all(|&ns| ns > 0), "{on}: {} has a zero dispense time", r.variant);
+            assert!(r.stats.is_some() && r.resources.is_some(), "{on}: {}", r.variant);
+            assert_eq!(r.latency.is_some(), latency, "{on}: {}", r.variant);
+            if let Some(flavor) = &t.flavor {
+                assert_eq!(&r.executor.flavor, flavor, "{on}");
+            }
+        }
+    }
+}
+
+/// The harness's faults, each in its own process (a hung current-thread
+/// sample keeps the runtime's only thread): reported, not ranked.
+fn check_faults(t: &Target) {
+    let listed = stdout_lines(&t.run(&["--list"]));
+    for (variant, status) in [("fault-lost-reply", Status::Hung), ("fault-duplicate", Status::Invalid)] {
+        assert!(!listed.iter().any(|n| n == variant), "{}: {variant} is listed without --faults", t.name());
+        let out = t.run(&[
+            "--faults",
+            "--variant",
+            variant,
+            "--consumers",
+            "3",
+            "--per-consumer",
+            "5",
+            "--samples",
+            "3",
+            "--warmup",
+            "0",
+            "--sample-timeout",
+            "1",
+            "--format",
+            "json",
+        ]);
+        let on = format!("{} {variant}", t.name());
+        assert_eq!(out.status.code(), Some(1), "{on}: {}", stderr(&out));
+        let records = records(&out);
+        assert_eq!(records.len(), 1, "{on}");
+        assert_eq!(records[0].status, status, "{on}: {:?}", records[0].error);
+        assert!(records[0].stats.is_none() && records[0].resources.is_none(), "{on}: a broken variant has no stats");
+    }
+}
+
+/// With stdout closed the records would be lost: exit 1, not 0.
+#[cfg(unix)]
+fn check_closed_stdout(t: &Target) {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c").arg(r#"exec "$@" >&-"#).arg("sh").arg(&t.exe);
+    if let Some(flavor) = &t.flavor {
+        cmd.args(["--flavor", flavor]);
+    }
+    let out = cmd.args(["--variant", "atomic", "--consumers", "2", "--per-consumer", "10", "--samples", "1"]);
+    let out = out.output().expect("sh runs");
+    assert_eq!(out.status.code(), Some(1), "{}: {}", t.name(), stderr(&out));
+}
+
+#[test]
+fn every_runtime_binary_keeps_the_contract() {
+    for t in targets() {
+        let names = check_listing(&t);
+        check_bad_input(&t);
+        check_every_variant_valid(&t, &names);
+        check_faults(&t);
+        #[cfg(unix)]
+        check_closed_stdout(&t);
+    }
+}
