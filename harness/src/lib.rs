@@ -23,6 +23,8 @@ macro_rules! with_probe {
     };
 }
 
+mod capacity;
 pub mod faults;
+mod lines;
 pub mod tasks;
 pub mod threads;

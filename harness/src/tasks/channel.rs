@@ -3,6 +3,7 @@
 //! documentation recommends; these crates run on any executor. A variant's
 //! primitive is named where the variant is declared, not here.
 
+use crate::capacity::by_capacity;
 use std::future::Future;
 
 /// A channel crate's async MPSC (or MPMC) channel.
@@ -34,10 +35,7 @@ impl Channel for AsyncChannel {
     type Sender<T: Send + 'static> = async_channel::Sender<T>;
     type Receiver<T: Send + 'static> = async_channel::Receiver<T>;
     fn channel<T: Send + 'static>(capacity: Option<usize>) -> (Self::Sender<T>, Self::Receiver<T>) {
-        match capacity {
-            Some(n) => async_channel::bounded(n),
-            None => async_channel::unbounded(),
-        }
+        by_capacity(capacity, async_channel::bounded, async_channel::unbounded)
     }
     async fn send<T: Send + 'static>(tx: &mut Self::Sender<T>, value: T) -> bool {
         tx.send(value).await.is_ok()
@@ -51,10 +49,7 @@ impl Channel for Flume {
     type Sender<T: Send + 'static> = flume::Sender<T>;
     type Receiver<T: Send + 'static> = flume::Receiver<T>;
     fn channel<T: Send + 'static>(capacity: Option<usize>) -> (Self::Sender<T>, Self::Receiver<T>) {
-        match capacity {
-            Some(n) => flume::bounded(n),
-            None => flume::unbounded(),
-        }
+        by_capacity(capacity, flume::bounded, flume::unbounded)
     }
     async fn send<T: Send + 'static>(tx: &mut Self::Sender<T>, value: T) -> bool {
         tx.send_async(value).await.is_ok()

@@ -2,14 +2,10 @@
 //! spawned, then all are released at once. Like the threads' start line it
 //! can be called off, so an abandoned coordinator never leaves tasks parked.
 
+use crate::lines::{Gate, Tally};
 use dispenser_core::Stamp;
 use event_listener::Event;
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering::SeqCst};
-
-const WAITING: u8 = 0;
-const OPEN: u8 = 1;
-const CALLED_OFF: u8 = 2;
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 
 /// Where participant tasks wait for the coordinator's signal.
 ///
@@ -19,7 +15,7 @@ const CALLED_OFF: u8 = 2;
 pub struct StartLine {
     participants: usize,
     parked: AtomicUsize,
-    state: AtomicU8,
+    gate: Gate,
     all_parked: Event,
     released: Event,
 }
@@ -30,7 +26,7 @@ impl StartLine {
         StartLine {
             participants,
             parked: AtomicUsize::new(0),
-            state: AtomicU8::new(WAITING),
+            gate: Gate::new(),
             all_parked: Event::new(),
             released: Event::new(),
         }
@@ -68,7 +64,7 @@ impl StartLine {
     /// Releases every parked participant (and any latecomer), unless the
     /// start was called off.
     pub fn open(&self) {
-        if self.state.compare_exchange(WAITING, OPEN, SeqCst, SeqCst).is_ok() {
+        if self.gate.open() {
             self.released.notify(usize::MAX);
         }
     }
@@ -76,7 +72,7 @@ impl StartLine {
     /// Releases everyone parked now or later with "called off", unless the
     /// line is already open.
     pub fn call_off(&self) {
-        if self.state.compare_exchange(WAITING, CALLED_OFF, SeqCst, SeqCst).is_ok() {
+        if self.gate.call_off() {
             self.released.notify(usize::MAX);
             self.all_parked.notify(usize::MAX);
         }
@@ -87,10 +83,7 @@ impl StartLine {
     }
 
     fn outcome(&self) -> Option<bool> {
-        match self.state.load(SeqCst) {
-            WAITING => None,
-            s => Some(s == OPEN),
-        }
+        self.gate.outcome()
     }
 }
 
@@ -100,16 +93,14 @@ impl StartLine {
 /// finished. The last consumer to cross stamps the end of the dispense clock.
 #[derive(Debug)]
 pub struct FinishLine {
-    remaining: AtomicUsize,
+    tally: Tally,
     all_done: Event,
-    /// The closing stamp, taken by the last consumer as it crossed.
-    closing: OnceLock<Stamp>,
 }
 
 impl FinishLine {
     /// A finish line for `consumers` tasks.
     pub fn new(consumers: usize) -> Self {
-        FinishLine { remaining: AtomicUsize::new(consumers), all_done: Event::new(), closing: OnceLock::new() }
+        FinishLine { tally: Tally::new(consumers), all_done: Event::new() }
     }
 
     /// A consumer's pass: it crosses when the pass is dropped, so a task
@@ -121,9 +112,9 @@ impl FinishLine {
     /// Waits until every consumer has crossed and the last one has stamped
     /// the closing (waiting on the count alone would race that stamp).
     pub async fn wait_for_all(&self) {
-        while self.closing.get().is_none() {
+        while self.closing().is_none() {
             let listener = self.all_done.listen();
-            if self.closing.get().is_some() {
+            if self.closing().is_some() {
                 break;
             }
             listener.await;
@@ -132,7 +123,7 @@ impl FinishLine {
 
     /// The stamp the last consumer took as it crossed, once all have.
     pub fn closing(&self) -> Option<Stamp> {
-        self.closing.get().copied()
+        self.tally.closing()
     }
 }
 
@@ -141,8 +132,7 @@ pub struct Pass<'a>(&'a FinishLine);
 
 impl Drop for Pass<'_> {
     fn drop(&mut self) {
-        if self.0.remaining.fetch_sub(1, SeqCst) == 1 {
-            let _ = self.0.closing.set(Stamp::closing());
+        if self.0.tally.cross() {
             self.0.all_done.notify(usize::MAX);
         }
     }

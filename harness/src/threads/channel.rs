@@ -2,6 +2,8 @@
 //! once: each crate's channel is adapted here in a few lines, used as its
 //! documentation recommends (`send` / `recv` on the blocking API).
 
+use crate::capacity::by_capacity;
+
 /// A channel crate's blocking MPSC (or MPMC) channel.
 pub trait Channel: 'static {
     /// Sending half; cloned once per consumer before the clock starts.
@@ -61,10 +63,7 @@ impl Channel for Crossbeam {
     type Sender<T: Send + 'static> = crossbeam_channel::Sender<T>;
     type Receiver<T: Send + 'static> = crossbeam_channel::Receiver<T>;
     fn channel<T: Send + 'static>(capacity: Option<usize>) -> (Self::Sender<T>, Self::Receiver<T>) {
-        match capacity {
-            Some(n) => crossbeam_channel::bounded(n),
-            None => crossbeam_channel::unbounded(),
-        }
+        by_capacity(capacity, crossbeam_channel::bounded, crossbeam_channel::unbounded)
     }
     fn send<T: Send + 'static>(tx: &Self::Sender<T>, value: T) -> bool {
         tx.send(value).is_ok()
@@ -78,10 +77,7 @@ impl Channel for Flume {
     type Sender<T: Send + 'static> = flume::Sender<T>;
     type Receiver<T: Send + 'static> = flume::Receiver<T>;
     fn channel<T: Send + 'static>(capacity: Option<usize>) -> (Self::Sender<T>, Self::Receiver<T>) {
-        match capacity {
-            Some(n) => flume::bounded(n),
-            None => flume::unbounded(),
-        }
+        by_capacity(capacity, flume::bounded, flume::unbounded)
     }
     fn send<T: Send + 'static>(tx: &Self::Sender<T>, value: T) -> bool {
         tx.send(value).is_ok()
@@ -95,10 +91,7 @@ impl Channel for Kanal {
     type Sender<T: Send + 'static> = kanal::Sender<T>;
     type Receiver<T: Send + 'static> = kanal::Receiver<T>;
     fn channel<T: Send + 'static>(capacity: Option<usize>) -> (Self::Sender<T>, Self::Receiver<T>) {
-        match capacity {
-            Some(n) => kanal::bounded(n),
-            None => kanal::unbounded(),
-        }
+        by_capacity(capacity, kanal::bounded, kanal::unbounded)
     }
     fn send<T: Send + 'static>(tx: &Self::Sender<T>, value: T) -> bool {
         tx.send(value).is_ok()

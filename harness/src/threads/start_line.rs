@@ -13,14 +13,11 @@
 //! The registration lock is held only to push a handle at arrival, and by
 //! the coordinator to take them all once.
 
+use crate::lines::{Gate, Tally};
 use dispenser_core::Stamp;
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering::SeqCst};
-use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::sync::{Condvar, Mutex, PoisonError};
 use std::thread::Thread;
-
-const WAITING: u8 = 0;
-const OPEN: u8 = 1;
-const CALLED_OFF: u8 = 2;
 
 /// Where participant threads wait for the coordinator's signal.
 ///
@@ -30,7 +27,7 @@ const CALLED_OFF: u8 = 2;
 pub struct StartLine {
     participants: usize,
     arrived: AtomicUsize,
-    state: AtomicU8,
+    gate: Gate,
     coordinator: Thread,
     parked: Mutex<Vec<Thread>>,
 }
@@ -42,7 +39,7 @@ impl StartLine {
         StartLine {
             participants,
             arrived: AtomicUsize::new(0),
-            state: AtomicU8::new(WAITING),
+            gate: Gate::new(),
             coordinator: std::thread::current(),
             parked: Mutex::new(Vec::with_capacity(participants)),
         }
@@ -77,30 +74,30 @@ impl StartLine {
     /// Releases every parked participant (and any latecomer), unless the
     /// start was called off.
     pub fn open(&self) {
-        self.release(OPEN);
+        if self.gate.open() {
+            self.unpark_all();
+        }
     }
 
     /// Releases everyone parked now or later with "called off", unless the
     /// line is already open.
     pub fn call_off(&self) {
-        self.release(CALLED_OFF);
+        if self.gate.call_off() {
+            self.unpark_all();
+        }
         self.coordinator.unpark();
     }
 
-    fn release(&self, to: u8) {
-        if self.state.compare_exchange(WAITING, to, SeqCst, SeqCst).is_ok() {
-            let parked = std::mem::take(&mut *self.parked.lock().unwrap_or_else(PoisonError::into_inner));
-            for thread in parked {
-                thread.unpark();
-            }
+    /// Takes every registered handle, once, and unparks it.
+    fn unpark_all(&self) {
+        let parked = std::mem::take(&mut *self.parked.lock().unwrap_or_else(PoisonError::into_inner));
+        for thread in parked {
+            thread.unpark();
         }
     }
 
     fn outcome(&self) -> Option<bool> {
-        match self.state.load(SeqCst) {
-            WAITING => None,
-            s => Some(s == OPEN),
-        }
+        self.gate.outcome()
     }
 }
 
@@ -111,8 +108,7 @@ impl StartLine {
 /// crossing takes the lock, once, to wake everyone.
 #[derive(Debug)]
 pub struct FinishLine {
-    remaining: AtomicUsize,
-    closing: OnceLock<Stamp>,
+    tally: Tally,
     done: Mutex<bool>,
     all_done: Condvar,
 }
@@ -120,12 +116,7 @@ pub struct FinishLine {
 impl FinishLine {
     /// A finish line for `consumers` threads.
     pub fn new(consumers: usize) -> Self {
-        FinishLine {
-            remaining: AtomicUsize::new(consumers),
-            closing: OnceLock::new(),
-            done: Mutex::new(consumers == 0),
-            all_done: Condvar::new(),
-        }
+        FinishLine { tally: Tally::new(consumers), done: Mutex::new(consumers == 0), all_done: Condvar::new() }
     }
 
     /// A consumer's pass: it crosses when the pass is dropped, so a consumer
@@ -144,7 +135,7 @@ impl FinishLine {
 
     /// The stamp the last consumer took as it crossed, once all have.
     pub fn closing(&self) -> Option<Stamp> {
-        self.closing.get().copied()
+        self.tally.closing()
     }
 }
 
@@ -154,8 +145,7 @@ pub struct Pass<'a>(&'a FinishLine);
 
 impl Drop for Pass<'_> {
     fn drop(&mut self) {
-        if self.0.remaining.fetch_sub(1, SeqCst) == 1 {
-            let _ = self.0.closing.set(Stamp::closing());
+        if self.0.tally.cross() {
             *self.0.done.lock().unwrap_or_else(PoisonError::into_inner) = true;
             self.0.all_done.notify_all();
         }
