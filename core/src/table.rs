@@ -77,7 +77,8 @@ pub fn render(records: &[Record]) -> String {
     for (i, r) in ranked.iter().enumerate() {
         let mut row =
             vec![if r.is_ok() { (i + 1).to_string() } else { "-".into() }, r.variant.clone(), r.family.as_str().into()];
-        match &r.stats {
+        // A row that did not finish shows no figures, even from an old record.
+        match r.stats.as_ref().filter(|_| r.is_ok()) {
             Some(s) => row.extend([
                 format_ns(s.median_ns),
                 format!("± {}", format_ns(s.iqr_ns)),
@@ -88,7 +89,7 @@ pub fn render(records: &[Record]) -> String {
             ]),
             None => row.extend(std::iter::repeat_n(String::new(), 6)),
         }
-        match &r.resources {
+        match r.resources.as_ref().filter(|_| r.is_ok()) {
             Some(res) => row.extend([format!("{:.2}", res.cpu_per_wall), format_kib(res.peak_rss_kib)]),
             None => row.extend([String::new(), String::new()]),
         }
@@ -126,6 +127,49 @@ pub fn summary(ranked: &[&Record]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::{Executor, Host, SCHEMA_VERSION, Settings, Status};
+    use crate::stats::Stats;
+    use crate::{Family, Workload};
+
+    fn record(variant: &str, status: Status, dispense_ns: Vec<u64>) -> Record {
+        let workload = Workload { consumers: 2, per_consumer: 10 };
+        let setup_ns = dispense_ns.clone();
+        Record {
+            schema: SCHEMA_VERSION,
+            runtime: "test".into(),
+            executor: Executor { flavor: "threads".into(), workers: None },
+            variant: variant.into(),
+            family: Family::Atomic,
+            primitive: "-".into(),
+            workload,
+            host: Host { logical_cores: 2, os: "linux".into() },
+            settings: Settings { samples: 3, warmup: 0, budget_s: 1.0, latency: false },
+            status,
+            error: (status != Status::Ok).then(|| "broke".into()),
+            violation: None,
+            validated_samples: dispense_ns.len(),
+            // Even a non-ok record carrying stats (an old file) shows none.
+            stats: Stats::compute(&dispense_ns, &setup_ns, workload.total()),
+            dispense_ns,
+            setup_ns,
+            resources: None,
+            latency: None,
+        }
+    }
+
+    #[test]
+    fn a_row_that_did_not_finish_shows_no_median_and_no_rank() {
+        // The hung variant's raw samples (1 ns each) would rank it first.
+        let records =
+            [record("slow", Status::Ok, vec![5_000, 6_000, 7_000]), record("broken", Status::Hung, vec![1, 1])];
+        let text = render(&records);
+        let broken = text.lines().find(|l| l.contains("broken") && l.contains('┆')).unwrap();
+        assert!(broken.contains("│ - ┆"), "{broken}");
+        assert!(!broken.contains(" ns") && !broken.contains("µs"), "no statistics on a non-ok row: {broken}");
+        let slow = text.lines().find(|l| l.contains("slow")).unwrap();
+        assert!(slow.contains("│ 1 ┆") && slow.contains("6.0 µs"), "{slow}");
+        assert!(!text.contains("times faster than broken"));
+    }
 
     #[test]
     fn units_follow_magnitude() {
