@@ -176,16 +176,24 @@ fn check_bad_input(t: &Target) {
 }
 
 /// Every variant, on few consumers with long runs and on many with short
-/// runs, is `ok` with every counted sample and its statistics.
+/// runs (and on one worker, for executors that take `--workers`), is `ok`
+/// with every counted sample and its statistics.
 fn check_every_variant_valid(t: &Target, names: &[String]) {
-    for (consumers, per_consumer, latency) in [("3", "200", true), ("64", "20", false)] {
+    let mut runs = vec![("3", "200", true, None), ("64", "20", false, None)];
+    if t.takes_workers {
+        runs.push(("64", "20", false, Some("1")));
+    }
+    for (consumers, per_consumer, latency, workers) in runs {
         let mut args = vec!["--consumers", consumers, "--per-consumer", per_consumer];
+        if let Some(k) = workers {
+            args.extend(["--workers", k]);
+        }
         args.extend(["--samples", "3", "--warmup", "1", "--format", "json", "--sample-timeout", "60"]);
         if latency {
             args.push("--latency");
         }
         let out = t.run(&args);
-        let on = format!("{} on {consumers}x{per_consumer}", t.name());
+        let on = format!("{} on {consumers}x{per_consumer}, --workers {workers:?}", t.name());
         assert_eq!(out.status.code(), Some(0), "{on}: {}", stderr(&out));
         let records = records(&out);
         assert_eq!(records.iter().map(|r| &r.variant).collect::<Vec<_>>(), names.iter().collect::<Vec<_>>(), "{on}");
@@ -197,6 +205,9 @@ fn check_every_variant_valid(t: &Target, names: &[String]) {
             assert_eq!(r.latency.is_some(), latency, "{on}: {}", r.variant);
             if let Some(flavor) = &t.flavor {
                 assert_eq!(&r.executor.flavor, flavor, "{on}");
+            }
+            if let Some(k) = workers {
+                assert_eq!(r.executor.workers.map(|w| w.to_string()).as_deref(), Some(k), "{on}");
             }
         }
     }
