@@ -16,8 +16,34 @@
 use crate::lines::{Gate, Tally};
 use dispenser_core::Stamp;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-use std::sync::{Condvar, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 use std::thread::Thread;
+
+/// Threads parked on a line, woken together once: each registers its handle
+/// before it reads the line's state, and whoever changes the state takes
+/// every handle after the change, so no thread misses it.
+#[derive(Debug)]
+struct Parked(Mutex<Vec<Thread>>);
+
+impl Parked {
+    fn with_room(threads: usize) -> Self {
+        Parked(Mutex::new(Vec::with_capacity(threads)))
+    }
+
+    /// Registers the calling thread; call before reading the state.
+    fn register(&self) {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).push(std::thread::current());
+    }
+
+    /// Takes every registered handle, once, and unparks it; call after
+    /// changing the state.
+    fn unpark_all(&self) {
+        let parked = std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner));
+        for thread in parked {
+            thread.unpark();
+        }
+    }
+}
 
 /// Where participant threads wait for the coordinator's signal.
 ///
@@ -29,7 +55,7 @@ pub struct StartLine {
     arrived: AtomicUsize,
     gate: Gate,
     coordinator: Thread,
-    parked: Mutex<Vec<Thread>>,
+    parked: Parked,
 }
 
 impl StartLine {
@@ -41,7 +67,7 @@ impl StartLine {
             arrived: AtomicUsize::new(0),
             gate: Gate::new(),
             coordinator: std::thread::current(),
-            parked: Mutex::new(Vec::with_capacity(participants)),
+            parked: Parked::with_room(participants),
         }
     }
 
@@ -50,7 +76,7 @@ impl StartLine {
         // Registered before the state is read: `open` and `call_off` store
         // the state before taking the handles, so either this thread sees
         // the new state below or its handle is taken and unparked.
-        self.parked.lock().unwrap_or_else(PoisonError::into_inner).push(std::thread::current());
+        self.parked.register();
         if self.arrived.fetch_add(1, SeqCst) + 1 == self.participants {
             self.coordinator.unpark();
         }
@@ -75,7 +101,7 @@ impl StartLine {
     /// start was called off.
     pub fn open(&self) {
         if self.gate.open() {
-            self.unpark_all();
+            self.parked.unpark_all();
         }
     }
 
@@ -83,17 +109,9 @@ impl StartLine {
     /// line is already open.
     pub fn call_off(&self) {
         if self.gate.call_off() {
-            self.unpark_all();
+            self.parked.unpark_all();
         }
         self.coordinator.unpark();
-    }
-
-    /// Takes every registered handle, once, and unparks it.
-    fn unpark_all(&self) {
-        let parked = std::mem::take(&mut *self.parked.lock().unwrap_or_else(PoisonError::into_inner));
-        for thread in parked {
-            thread.unpark();
-        }
     }
 
     fn outcome(&self) -> Option<bool> {
@@ -104,19 +122,19 @@ impl StartLine {
 /// Where finished consumers wait for the last one, so thread exits and joins
 /// (and the coordinator's wake-ups) happen after the clock, not while other
 /// consumers are still dispensing. The last consumer to cross stamps the end
-/// of the dispense clock. Crossing is one atomic decrement; only the last
-/// crossing takes the lock, once, to wake everyone.
+/// of the dispense clock. Crossing is one atomic decrement; the last
+/// crossing wakes every waiting thread with one unpark each, like the start
+/// line's release.
 #[derive(Debug)]
 pub struct FinishLine {
     tally: Tally,
-    done: Mutex<bool>,
-    all_done: Condvar,
+    parked: Parked,
 }
 
 impl FinishLine {
     /// A finish line for `consumers` threads.
     pub fn new(consumers: usize) -> Self {
-        FinishLine { tally: Tally::new(consumers), done: Mutex::new(consumers == 0), all_done: Condvar::new() }
+        FinishLine { tally: Tally::new(consumers), parked: Parked::with_room(consumers) }
     }
 
     /// A consumer's pass: it crosses when the pass is dropped, so a consumer
@@ -127,9 +145,10 @@ impl FinishLine {
 
     /// Blocks until every consumer has crossed.
     pub fn wait_for_all(&self) {
-        let mut done = self.done.lock().unwrap_or_else(PoisonError::into_inner);
-        while !*done {
-            done = self.all_done.wait(done).unwrap_or_else(PoisonError::into_inner);
+        // The closing stamp is set before the last crossing unparks anyone.
+        self.parked.register();
+        while self.closing().is_none() {
+            std::thread::park();
         }
     }
 
@@ -146,8 +165,7 @@ pub struct Pass<'a>(&'a FinishLine);
 impl Drop for Pass<'_> {
     fn drop(&mut self) {
         if self.0.tally.cross() {
-            *self.0.done.lock().unwrap_or_else(PoisonError::into_inner) = true;
-            self.0.all_done.notify_all();
+            self.0.parked.unpark_all();
         }
     }
 }
