@@ -47,9 +47,10 @@ fn read() -> Usage {
     Usage::default()
 }
 
-/// Resource use summed over a variant's counted samples (from the start
-/// line opening to the last consumer finishing where the harness reads it,
-/// else spawn to join; validation always excluded), and the process's peak memory.
+/// Resource use summed over a variant's counted samples, each over exactly
+/// its dispense clock (from the coordinator opening the start line to the
+/// last consumer crossing the finish line; spawning, joining and validation
+/// excluded), and the process's peak memory.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Resources {
     /// Wall seconds of the measured spans, summed.

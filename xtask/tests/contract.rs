@@ -202,7 +202,9 @@ fn check_every_variant_valid(t: &Target, names: &[String]) {
             assert_eq!(r.dispense_ns.len(), 3, "{on}: {}", r.variant);
             assert!(r.dispense_ns.iter().all(|&ns| ns > 0), "{on}: {} has a zero dispense time", r.variant);
             assert!(r.stats.is_some() && r.resources.is_some(), "{on}: {}", r.variant);
-            assert_eq!(r.latency.is_some(), latency, "{on}: {}", r.variant);
+            let total = r.workload.total();
+            let timed = r.latency.as_ref().map(|l| l.count);
+            assert_eq!(timed, latency.then_some(total * 3), "{on}: {}: every request of 3 latency samples", r.variant);
             if let Some(flavor) = &t.flavor {
                 assert_eq!(&r.executor.flavor, flavor, "{on}");
             }
@@ -210,6 +212,17 @@ fn check_every_variant_valid(t: &Target, names: &[String]) {
                 assert_eq!(r.executor.workers.map(|w| w.to_string()).as_deref(), Some(k), "{on}");
             }
         }
+    }
+}
+
+/// Without `--format` a binary prints the human table: ranked rows and the
+/// machine line, progress on stderr.
+fn check_table_is_the_default(t: &Target, names: &[String]) {
+    let out = t.run(&["--variant", &names[0], "--consumers", "2", "--per-consumer", "10", "--samples", "3"]);
+    assert_eq!(out.status.code(), Some(0), "{}: {}", t.name(), stderr(&out));
+    let table = String::from_utf8_lossy(&out.stdout);
+    for needle in ["median", "CPU/wall", "logical cores", names[0].as_str()] {
+        assert!(table.contains(needle), "{}: no {needle} in {table}", t.name());
     }
 }
 
@@ -264,6 +277,7 @@ fn every_runtime_binary_keeps_the_contract() {
         let names = check_listing(&t);
         check_bad_input(&t);
         check_every_variant_valid(&t, &names);
+        check_table_is_the_default(&t, &names);
         check_faults(&t);
         #[cfg(unix)]
         check_closed_stdout(&t);
