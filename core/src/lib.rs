@@ -4,7 +4,7 @@
 //! runtime binaries run their samples through it. A runtime binary
 //! (`sync-bench`, `tokio-bench`, ...) is a list of [`Variant`]s handed to
 //! [`cli::main`]; the loops that dispense live in the `dispenser-harness`
-//! crate. Here: the [`Workload`] and its [`limits`], [`validate`], the
+//! crate. Here: the [`Workload`] and its [`limits`], [`validate()`], the
 //! sample loop ([`runner`]), [`stats`], [`resources`], the serialized
 //! [`Record`], the variant [`variant::Listing`] and the command line.
 
