@@ -9,14 +9,21 @@ mod cli;
 mod collate;
 mod compare;
 mod discover;
+mod error;
+mod interrupt;
+mod list;
 mod machine;
+mod outcome;
+mod pipeline;
 mod plan;
 mod process;
 mod render;
 mod report;
 mod results;
 mod run;
+mod rundir;
 mod sweep;
+mod units;
 
 use cli::Task;
 use std::process::ExitCode;
@@ -35,7 +42,7 @@ fn main() -> ExitCode {
     match outcome {
         Ok(code) => code,
         // A mistake of the user's: one line and status 2, as the runtime binaries do.
-        Err(e) if cli::is_usage(&e) => {
+        Err(e) if error::is_usage(&e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }

@@ -1,19 +1,22 @@
 //! Runs one child process under a deadline: its stdout lines and the tail of
 //! its stderr are read on threads of their own (so a chatty child never
-//! blocks on a full pipe), and it is killed at the deadline or on Ctrl-C.
+//! blocks on a full pipe), and it is killed at the deadline or on a stop.
+//! xtask waits on the child with one blocking wait up to the deadline (no
+//! polling while a cell runs); a stop kills the running child from the
+//! signal thread through [`kill_running`], which ends that wait.
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 use wait_timeout::ChildExt;
 
 /// Lines of stderr kept for a failure's message.
 pub const STDERR_TAIL: usize = 8;
-/// How often the deadline and the stop flag are looked at.
-const POLL: Duration = Duration::from_millis(50);
+/// The process group of the running child (0: none), for [`kill_running`].
+static RUNNING: AtomicI32 = AtomicI32::new(0);
 /// How long to wait, once the process is gone, for the rest of its output.
 /// Only a leftover grandchild holding the pipes open makes this matter.
 const DRAIN: Duration = Duration::from_secs(2);
@@ -51,23 +54,45 @@ pub fn run(mut cmd: Command, timeout: Duration, stop: &AtomicBool) -> std::io::R
     let stdout = read_lines(child.stdout.take(), usize::MAX);
     let stderr = read_lines(child.stderr.take(), STDERR_TAIL);
     let deadline = started + timeout;
+    let pid = i32::try_from(child.id()).unwrap_or(0);
+    RUNNING.store(pid, Ordering::SeqCst);
+    // A stop that came before the child was registered is seen here; one
+    // that comes after kills the child through `kill_running`.
     let end = loop {
-        let now = Instant::now();
         if stop.load(Ordering::SeqCst) {
             kill(&mut child);
             break End::Interrupted;
         }
+        let now = Instant::now();
         if now >= deadline {
             kill(&mut child);
             break End::TimedOut;
         }
-        if let Some(status) = child.wait_timeout(POLL.min(deadline - now))? {
+        // Blocks until the child exits or the deadline passes (wait-timeout
+        // sleeps on SIGCHLD, it does not poll).
+        if let Some(status) = child.wait_timeout(deadline - now)? {
+            if stop.load(Ordering::SeqCst) {
+                break End::Interrupted;
+            }
             break End::Exited(status);
         }
     };
+    RUNNING.store(0, Ordering::SeqCst);
     let elapsed = started.elapsed();
     let drained = Instant::now() + DRAIN;
     Ok(Outcome { end, stdout: collect(stdout, drained), stderr_tail: collect(stderr, drained), elapsed })
+}
+
+/// Kills the running child's process group, if a child is running: how a
+/// stop (Ctrl-C, SIGTERM, SIGHUP) ends the blocking wait in [`run`].
+pub fn kill_running() {
+    let pid = RUNNING.load(Ordering::SeqCst);
+    if pid > 0 {
+        // SAFETY: plain syscall on the child's own process group.
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
 }
 
 /// Kills the child and everything it started (its process group), then reaps it.

@@ -2,12 +2,17 @@
 //! one is read back — a results.json, a run folder, or the bare JSON Lines
 //! file an interrupted run leaves. Reports are computed from this alone.
 
-use crate::cli::{BenchSettings, UsageError};
+use crate::error::UsageError;
 use crate::machine::Machine;
-use dispenser_core::Record;
 use dispenser_core::record::SCHEMA_VERSION;
+use dispenser_core::{Family, Record, Workload};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Families in the order every report, chart legend and default sweep
+/// lists them: from no synchronisation to the most machinery.
+pub const FAMILY_ORDER: [Family; 5] = [Family::Baseline, Family::Atomic, Family::Lock, Family::Channel, Family::Actor];
 
 /// The `format` field of every results.json.
 pub const FORMAT: &str = "dispenser-bench results";
@@ -17,6 +22,37 @@ pub const VERSION: u32 = 1;
 pub const RESULTS_JSON: &str = "results.json";
 /// The JSON Lines file records are appended to as they arrive.
 pub const RESULTS_JSONL: &str = "results.jsonl";
+
+/// What every cell of a run is measured with, once defaults are applied.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BenchSettings {
+    /// Workloads, in report order.
+    pub workloads: Vec<Workload>,
+    /// Counted samples per cell.
+    pub samples: u64,
+    /// Warm-up samples per cell.
+    pub warmup: u64,
+    /// Seconds per cell after which no counted sample starts.
+    pub budget_s: f64,
+    /// Executor threads asked for, if any.
+    pub workers: Option<u64>,
+    /// Seconds before a process is killed.
+    pub timeout_s: f64,
+    /// Latency samples taken.
+    pub latency: bool,
+    /// Whether `--quick` chose the defaults.
+    pub quick: bool,
+    /// Extra arguments given to every runtime process.
+    #[serde(default)]
+    pub bench_args: Vec<String>,
+}
+
+impl BenchSettings {
+    /// The per-process time limit.
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs_f64(self.timeout_s)
+    }
+}
 
 /// How the run went, apart from its records.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -110,9 +146,9 @@ pub fn resolve(path: &Path) -> Result<PathBuf, UsageError> {
 #[cfg(test)]
 pub mod tests {
     use super::*;
+    use dispenser_core::Status;
     use dispenser_core::record::{Executor, Host, Settings};
     use dispenser_core::stats::Stats;
-    use dispenser_core::{Family, Status, Workload};
 
     /// A valid record for tests: `ns` are its samples.
     pub fn record(runtime: &str, variant: &str, workload: Workload, ns: &[u64]) -> Record {
@@ -122,7 +158,7 @@ pub mod tests {
             runtime: runtime.into(),
             executor: Executor { flavor: "threads".into(), workers: None },
             variant: variant.into(),
-            family: crate::run::guess_family(variant),
+            family: crate::plan::guess_family(variant),
             primitive: format!("{variant}::primitive"),
             workload,
             host: Host { logical_cores: 2, os: "linux".into() },

@@ -87,6 +87,18 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
     Ok(w.into_inner()?)
 }
 
+/// The results.csv exporter.
+pub struct Csv;
+
+impl super::Exporter for Csv {
+    fn file_name(&self) -> Option<&'static str> {
+        Some("results.csv")
+    }
+    fn serialize(&self, results: &Results) -> Result<Vec<u8>> {
+        render(results)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::render::tests::sample_results;

@@ -125,6 +125,18 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// The report.html exporter.
+pub struct Html;
+
+impl super::Exporter for Html {
+    fn file_name(&self) -> Option<&'static str> {
+        Some("report.html")
+    }
+    fn serialize(&self, results: &Results) -> Result<Vec<u8>> {
+        Ok(render(results)?.into_bytes())
+    }
+}
+
 #[cfg(test)]
 pub mod tests {
     use crate::render::tests::sample_results;

@@ -48,7 +48,7 @@ pub fn rows<'a>(section: &Section<'a>) -> Vec<(&'a Record, &'a LatencyStats)> {
 /// One row's cells, in [`HEADER`] order.
 pub fn cells(r: &Record, l: &LatencyStats) -> [String; 8] {
     let [p50, p90, p99, p999, max] = values(l).map(|v| format_ns(v as f64));
-    [r.runtime_label(), r.variant.clone(), p50, p90, p99, p999, max, super::group(l.count)]
+    [r.runtime_label(), r.variant.clone(), p50, p90, p99, p999, max, super::thousands(l.count)]
 }
 
 /// `Latency per request, 10 x 100,000`.
@@ -120,17 +120,18 @@ pub fn render_html(out: &mut String, section: &Section) -> Result<()> {
     Ok(())
 }
 
-/// Writes `latency-<N>x<T>.svg` into `dir` for every workload with latency
-/// data, with the machine line (CPU, cores, date) at its foot.
-pub fn write_charts(dir: &std::path::Path, results: &crate::results::Results) -> Result<()> {
+/// `latency-<N>x<T>.svg` for every workload with latency data, with the
+/// machine line (CPU, cores, date) at its foot: (file name, SVG).
+pub fn charts(results: &crate::results::Results) -> Result<Vec<(String, String)>> {
     let foot = super::sweep_chart::machine_line(results);
+    let mut out = Vec::new();
     for section in super::sections(results) {
         if let Some(svg) = chart_with_foot(&section, Some(&foot))? {
             let name = format!("latency-{}x{}.svg", section.workload.consumers, section.workload.per_consumer);
-            crate::collate::write_atomic(&dir.join(name), svg.as_bytes())?;
+            out.push((name, svg));
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 /// The section's latency chart as an SVG document; `None` without latency data.

@@ -2,6 +2,7 @@
 
 use super::{HEADER, NUMERIC, Section};
 use crate::results::Results;
+use anyhow::Result;
 use std::fmt::Write;
 
 /// Renders the whole report as Markdown.
@@ -54,6 +55,18 @@ fn render_section(out: &mut String, section: &Section) {
 /// Keeps a cell inside its column: pipes escaped, no line breaks.
 fn escape(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// The report.md exporter.
+pub struct Markdown;
+
+impl super::Exporter for Markdown {
+    fn file_name(&self) -> Option<&'static str> {
+        Some("report.md")
+    }
+    fn serialize(&self, results: &Results) -> Result<Vec<u8>> {
+        Ok(render(results).into_bytes())
+    }
 }
 
 #[cfg(test)]

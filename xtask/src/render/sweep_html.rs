@@ -143,6 +143,18 @@ pub fn inline_svg(svg: &str) -> &str {
     svg.trim()
 }
 
+/// The sweep's terminal exporter: what `cargo xtask sweep` prints.
+pub struct SweepTerminal;
+
+impl super::Exporter for SweepTerminal {
+    fn file_name(&self) -> Option<&'static str> {
+        None
+    }
+    fn serialize(&self, results: &Results) -> anyhow::Result<Vec<u8>> {
+        Ok(render_terminal(results).into_bytes())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::render::sweep_chart::{render_all, tests::sweep_results};
