@@ -2,7 +2,7 @@
 //! the checks that turn a mistake into one line on stderr and status 2.
 
 use crate::error::UsageError;
-use crate::results::BenchSettings;
+use crate::results::{BenchSettings, check_workers};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use dispenser_core::Workload;
 use std::path::PathBuf;
@@ -47,15 +47,6 @@ pub const SWEEP_DEFAULT_BUDGET_S: f64 = 0.5;
 /// Seconds a point may run before it is killed (a 1,024-thread channel
 /// point takes about a minute on two busy cores).
 pub const SWEEP_DEFAULT_TIMEOUT_S: f64 = 180.0;
-/// Limits the runtime binaries enforce too (core/src/cli.rs and
-/// core/src/tasks/workers.rs hold the same numbers); checked here so a
-/// mistake is refused once, before anything is built, instead of failing
-/// every cell of the run.
-const MAX_SAMPLES: u64 = 100_000;
-const MAX_WARMUP: u64 = 1_000;
-const MAX_SECS: f64 = 86_400.0;
-const MAX_WORKERS: u64 = 1_024;
-
 /// `cargo xtask`: build, run and report the dispenser-bench suite.
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask", bin_name = "cargo xtask", version, about)]
@@ -104,7 +95,7 @@ pub struct BenchArgs {
     /// Executor threads for the async runtimes [default: each runtime's own, the machine's cores].
     #[arg(long, value_name = "K")]
     pub workers: Option<u64>,
-    /// Seconds a runtime process may run before it is killed and its cell recorded as `timeout`.
+    /// Seconds a runtime process may run before it is killed and its cell recorded as `timeout`; a sample stuck for 3/4 of it is recorded as `hung`, keeping the samples before it.
     #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT_S)]
     pub timeout: f64,
     /// Write the run folder here instead of target/dispenser-bench/<UTC time>/ (then latest/ is left alone).
@@ -128,9 +119,9 @@ pub struct BenchArgs {
 #[derive(Debug, Clone, Args)]
 pub struct CompareArgs {
     /// The earlier run: a results.json (or results.jsonl) file, or a run folder.
-    pub old: PathBuf,
+    pub old: Option<PathBuf>,
     /// The later run, likewise.
-    pub new: PathBuf,
+    pub new: Option<PathBuf>,
 }
 
 /// Options of `cargo xtask report`.
@@ -238,7 +229,7 @@ impl SweepArgs {
         for &k in &workers {
             check_workers(k)?;
         }
-        let settings = checked(Numbers {
+        let settings = BenchSettings {
             workloads: workloads.clone(),
             samples: self.samples,
             warmup: self.warmup,
@@ -248,7 +239,8 @@ impl SweepArgs {
             latency: false,
             quick: false,
             bench_args: self.bench_args.clone(),
-        })?;
+        }
+        .checked()?;
         Ok(Sweep { workloads, workers, settings })
     }
 }
@@ -302,7 +294,7 @@ impl BenchArgs {
             (true, true) => vec![Workload::QUICK],
             (true, false) => vec![Workload::FEW, Workload::MANY],
         };
-        checked(Numbers {
+        BenchSettings {
             workloads,
             samples: self.samples.unwrap_or(if self.quick { QUICK_SAMPLES } else { DEFAULT_SAMPLES }),
             warmup: self.warmup.unwrap_or(if self.quick { QUICK_WARMUP } else { DEFAULT_WARMUP }),
@@ -312,43 +304,8 @@ impl BenchArgs {
             latency: self.latency,
             quick: self.quick,
             bench_args: self.bench_args.clone(),
-        })
-    }
-}
-
-/// The numbers bench and sweep share, defaults applied, not yet checked.
-type Numbers = BenchSettings;
-
-/// Checks every number of `n` against the limits the runtime binaries
-/// enforce, so a mistake is refused once, before anything is built.
-fn checked(n: Numbers) -> Result<BenchSettings, UsageError> {
-    if !(1..=MAX_SAMPLES).contains(&n.samples) {
-        return Err(UsageError(format!("--samples must be between 1 and {MAX_SAMPLES}, got {}", n.samples)));
-    }
-    if n.warmup > MAX_WARMUP {
-        return Err(UsageError(format!("--warmup must be at most {MAX_WARMUP}, got {}", n.warmup)));
-    }
-    check_secs("budget", n.budget_s)?;
-    check_secs("timeout", n.timeout_s)?;
-    if let Some(k) = n.workers {
-        check_workers(k)?;
-    }
-    Ok(n)
-}
-
-fn check_workers(k: u64) -> Result<(), UsageError> {
-    if (1..=MAX_WORKERS).contains(&k) {
-        Ok(())
-    } else {
-        Err(UsageError(format!("--workers must be between 1 and {MAX_WORKERS}, got {k}")))
-    }
-}
-
-fn check_secs(name: &str, secs: f64) -> Result<(), UsageError> {
-    if secs.is_finite() && secs > 0.0 && secs <= MAX_SECS {
-        Ok(())
-    } else {
-        Err(UsageError(format!("--{name} must be more than 0 and at most {MAX_SECS} seconds, got {secs}")))
+        }
+        .checked()
     }
 }
 

@@ -29,7 +29,20 @@ pub fn command(cell: &Cell, settings: &BenchSettings) -> Command {
         cmd.arg("--latency");
     }
     executor_args(&mut cmd, &cell.target, settings);
+    if !settings.bench_args.iter().any(|a| a.starts_with("--sample-timeout")) {
+        cmd.args(["--sample-timeout", &sample_timeout_s(settings.timeout_s).to_string()]);
+    }
     cmd
+}
+
+/// The `--sample-timeout` xtask gives every cell: three quarters of the
+/// cell's `--timeout`. A sample stuck on a lost message then ends in the
+/// binary as `hung`, with the samples before it kept in its record, while
+/// the last quarter leaves room for those earlier samples and the record's
+/// writing; only a process stuck outside any sample reaches the cell's
+/// timeout (and keeps nothing). `--bench-arg=--sample-timeout=S` overrides it.
+pub fn sample_timeout_s(timeout_s: f64) -> f64 {
+    timeout_s * 0.75
 }
 
 /// `--flavor`, `--workers` and the pass-through arguments.
@@ -126,5 +139,10 @@ mod tests {
         );
         let cmd = command(&cell(&[], false), &settings());
         assert!(!cmd.get_args().any(|a| a == "--workers" || a == "--flavor"));
+        // Without one of the user's, the cell gets a sample timeout under its own.
+        let own = BenchSettings { bench_args: Vec::new(), ..settings() };
+        let args: Vec<String> =
+            command(&cell(&[], false), &own).get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+        assert!(args.ends_with(&["--sample-timeout".to_string(), "3.75".to_string()]), "{args:?}");
     }
 }

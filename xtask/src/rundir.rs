@@ -116,12 +116,11 @@ impl Journal {
     /// Creates (or empties) `dir/results.jsonl`.
     pub fn create(dir: &Path) -> Result<Journal> {
         let path = dir.join(RESULTS_JSONL);
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .with_context(|| format!("cannot create {}", path.display()))?;
-        file.set_len(0).with_context(|| format!("cannot empty {}", path.display()))?;
+        let cannot = || format!("cannot create {}", path.display());
+        // Emptied first, then opened again for appending: O_APPEND and
+        // O_TRUNC do not go together in one open.
+        File::create(&path).with_context(cannot)?;
+        let file = OpenOptions::new().append(true).open(&path).with_context(cannot)?;
         Ok(Journal { file, path })
     }
 

@@ -54,6 +54,8 @@ fn a_cell_past_its_timeout_is_killed_and_recorded() {
     let started = Instant::now();
     let out = xtask()
         .args(["bench", "--runtime", "sync", "--variant", "std-mpsc", "--workload", "10x100000", "--timeout", "1"])
+        // A sample timeout past the cell's, so the process itself must be killed.
+        .arg("--bench-arg=--sample-timeout=100")
         .arg("--out")
         .arg(dir.path())
         .output()

@@ -89,7 +89,7 @@ pub fn render_markdown(out: &mut String, section: &Section) {
     let _ = writeln!(out, "| {} |", HEADER.join(" | "));
     let _ = writeln!(out, "|---|---|{}", "---:|".repeat(HEADER.len() - 2));
     for (r, l) in &rows {
-        let _ = writeln!(out, "| {} |", cells(r, l).map(|c| c.replace('|', "\\|")).join(" | "));
+        let _ = writeln!(out, "| {} |", cells(r, l).map(|c| super::markdown::escape(&c)).join(" | "));
     }
 }
 
