@@ -73,7 +73,7 @@ pub fn render(section: &Section) -> Result<Option<String>> {
             .draw()
             .map_err(|e| err(&e))?;
         let band = |i: usize| n - 1 - i;
-        for family in [Family::Baseline, Family::Atomic, Family::Lock, Family::Channel, Family::Actor] {
+        for family in crate::results::FAMILY_ORDER {
             let ours: Vec<(usize, &super::Row)> =
                 rows.iter().enumerate().filter(|(_, r)| r.record.family == family).collect();
             if ours.is_empty() {

@@ -101,7 +101,7 @@ pub fn render_html(out: &mut String, section: &Section) -> Result<()> {
     }
     let _ = writeln!(out, "<h3>{}</h3>\n<p class=\"note\">{}</p>", escape(&title(section)), escape(NOTE));
     if let Some(svg) = chart(section)? {
-        let _ = writeln!(out, "<div class=\"chart\">{}</div>", super::sweep_html::inline_svg(&svg));
+        let _ = writeln!(out, "<div class=\"chart\">{}</div>", super::html::inline_svg(&svg));
     }
     out.push_str("<table>\n<thead><tr>");
     for h in HEADER {
