@@ -18,9 +18,9 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         kind: Kind::Bench,
         runtimes: args.runtimes,
         settings,
-        out: args.out,
-        seed: args.seed,
-        dry_run: args.dry_run,
+        out: args.run.out,
+        seed: args.run.seed,
+        dry_run: args.run.dry_run,
     };
     pipeline::run(request, |listed, seed| plan::bench(listed, &args.variants, &workloads, workers, seed))
 }

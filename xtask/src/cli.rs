@@ -98,15 +98,23 @@ pub struct BenchArgs {
     /// Seconds a runtime process may run before it is killed and its cell recorded as `timeout`; a sample stuck for 3/4 of it is recorded as `hung`, keeping the samples before it.
     #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT_S)]
     pub timeout: f64,
-    /// Write the run folder here instead of target/dispenser-bench/<UTC time>/ (then latest/ is left alone).
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Seed of the shuffled cell order [default: random; the report gives it].
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
     /// Also take latency samples (per-request percentiles).
     #[arg(long)]
     pub latency: bool,
+    /// Where the run goes, its order, and what every process gets.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// Options of every task that runs cells (bench and sweep).
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Write the run folder here instead of a new one under target/dispenser-bench/ (then latest/ is left alone).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Seed of the shuffled run order [default: random; the report gives it].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
     /// Build and list, print the planned cells in run order, run nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -164,18 +172,9 @@ pub struct SweepArgs {
     /// Seconds a point's process may run before it is killed and recorded as `timeout`.
     #[arg(long, value_name = "SECS", default_value_t = SWEEP_DEFAULT_TIMEOUT_S)]
     pub timeout: f64,
-    /// Write the run folder here instead of target/dispenser-bench/sweep/<UTC time>/.
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Seed of the shuffled point order [default: random].
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
-    /// Build and list, print the planned points in run order, run nothing.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Extra argument for every runtime process (repeatable).
-    #[arg(long = "bench-arg", value_name = "ARG", allow_hyphen_values = true)]
-    pub bench_args: Vec<String>,
+    /// Where the run goes, its order, and what every process gets.
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// The sweep's points, checked.
@@ -238,7 +237,7 @@ impl SweepArgs {
             workers: None,
             latency: false,
             quick: false,
-            bench_args: self.bench_args.clone(),
+            bench_args: self.run.bench_args.clone(),
         }
         .checked()?;
         Ok(Sweep { workloads, workers, settings })
@@ -303,7 +302,7 @@ impl BenchArgs {
             workers: self.workers,
             latency: self.latency,
             quick: self.quick,
-            bench_args: self.bench_args.clone(),
+            bench_args: self.run.bench_args.clone(),
         }
         .checked()
     }
@@ -417,6 +416,6 @@ pub mod tests {
     fn variant_globs_and_pass_through_args() {
         let b = bench(&["--variant", "*-bounded", "--bench-arg", "--sample-timeout=3"]).unwrap();
         assert!(b.variants[0].matches("flume-bounded") && !b.variants[0].matches("flume-unbounded"));
-        assert_eq!(b.bench_args, vec!["--sample-timeout=3"]);
+        assert_eq!(b.run.bench_args, vec!["--sample-timeout=3"]);
     }
 }

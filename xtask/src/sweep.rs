@@ -23,9 +23,9 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
         },
         runtimes: args.runtimes,
         settings: sweep.settings.clone(),
-        out: args.out,
-        seed: args.seed,
-        dry_run: args.dry_run,
+        out: args.run.out,
+        seed: args.run.seed,
+        dry_run: args.run.dry_run,
     };
     pipeline::run(request, |listed, seed| plan::sweep(listed, &args.variants, &sweep, seed))
 }
