@@ -48,7 +48,7 @@ pub fn install() {
             // The signal first, so whoever sees STOP also sees which signal it was.
             SIGNAL.store(sig, Ordering::SeqCst);
             STOP.store(true, Ordering::SeqCst);
-            crate::process::kill_running();
+            crate::process::kill_running(&STOP);
         }
     });
 }
