@@ -55,6 +55,21 @@ fn item_1_a_busy_run_folder_is_refused_before_building() {
 }
 
 #[test]
+fn item_1_two_real_runs_into_one_folder_the_second_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = long_bench(dir.path());
+    wait_for_a_record(dir.path(), &mut first);
+    let out = tiny_bench(dir.path()).args(["--seed", "2"]).output().unwrap();
+    assert_usage(&out, "is in use by another run");
+    // SAFETY: plain syscall on our own child.
+    unsafe { libc::kill(first.id() as libc::pid_t, libc::SIGINT) };
+    assert_eq!(wait(&mut first).code(), Some(130));
+    let kept = journal(dir.path());
+    assert!(!kept.is_empty() && kept.iter().all(|r| r.variant == "atomic"), "the first run's records, whole");
+    assert_eq!(results(dir.path())["records"].as_array().unwrap().len(), kept.len());
+}
+
+#[test]
 fn item_2_report_never_rewrites_a_results_file() {
     let dir = tempfile::tempdir().unwrap();
     let original = std::fs::read(fixture()).unwrap();
