@@ -2,6 +2,11 @@
 //! every runtime; `compare` sets two runs side by side; `report` renders a
 //! results file again; `sweep` runs variants over consumer and worker
 //! counts. `main` only dispatches; each task lives in its module.
+//!
+//! bench and sweep are two plans over one pipeline ([`pipeline`]): `cli` →
+//! `discover` → `build` → `list` → `plan` → `run` → `collate` → `render`,
+//! each step a module the data passes once; `tests/tidy.rs` keeps the
+//! top-level modules free of import cycles.
 
 mod bench;
 mod build;
