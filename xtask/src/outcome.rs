@@ -46,6 +46,11 @@ pub fn record_from(cell: &Cell, settings: &BenchSettings, out: &Outcome) -> Opti
         record.error =
             Some(format!("{} after its record{before}{}", process::describe(status), tail(&out.stderr_tail)));
     }
+    // A cell that did not finish carries no statistics (its raw samples
+    // stay): figures computed from part of a run could be ranked by mistake.
+    if !record.is_ok() {
+        record.stats = None;
+    }
     Some(record)
 }
 
@@ -165,6 +170,13 @@ pub mod tests {
         assert_eq!((r.status, r.error), (Status::Ok, None));
         let r = record_from(&c, &settings(), &outcome(exit(1), vec![good_record(&c, Status::Invalid)])).unwrap();
         assert_eq!(r.status, Status::Invalid);
+        // A hung record with samples and figures keeps its samples, not its figures.
+        let mut hung: Record = serde_json::from_str(&good_record(&c, Status::Hung)).unwrap();
+        hung.dispense_ns = vec![5, 6, 7];
+        hung.stats = dispenser_core::stats::Stats::compute(&hung.dispense_ns, &[], 10);
+        let line = serde_json::to_string(&hung).unwrap();
+        let r = record_from(&c, &settings(), &outcome(exit(1), vec![line])).unwrap();
+        assert_eq!((r.status, r.dispense_ns.len(), r.stats), (Status::Hung, 3, None));
     }
 
     #[test]
