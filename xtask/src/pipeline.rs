@@ -37,11 +37,19 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// What one unit of the plan is called in messages.
+    /// What the units of the plan are called in messages.
     fn unit(&self) -> &'static str {
         match self {
             Kind::Bench => "cells",
             Kind::Sweep { .. } => "points",
+        }
+    }
+
+    /// What one unit of the plan is called.
+    fn one_unit(&self) -> &'static str {
+        match self {
+            Kind::Bench => "cell",
+            Kind::Sweep { .. } => "point",
         }
     }
 
@@ -99,7 +107,7 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
     let seed = req.seed.unwrap_or_else(rand::random);
     let (listed, unlisted) = list::list_targets(&chosen, &built, &req.settings);
     if interrupt::requested() {
-        eprintln!("interrupted before any {} ran", &unit[..unit.len() - 1]);
+        eprintln!("interrupted before any {} ran", req.kind.one_unit());
         return Ok(ExitCode::from(interrupt::exit_status()));
     }
     let groups = plan(&listed, seed)?;
