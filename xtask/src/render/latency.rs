@@ -173,29 +173,9 @@ pub fn chart_with_foot(section: &Section, foot: Option<&str>) -> Result<Option<S
             base.draw_text(&format!("machine: {text}"), &style, (12, 28)).map_err(|e| err(&e))?;
         }
         let caption = format!("{} · percentiles per cell (log scale)", title(section));
-        let mut chart = ChartBuilder::on(&top)
-            .caption(caption, ("sans-serif", 17))
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(label_px)
-            .build_cartesian_2d((lo..hi).log_scale(), (0..n).into_segmented())
-            .map_err(|e| err(&e))?;
+        let mut chart =
+            super::chart::band_chart(&top, caption, &labels, label_px, (lo, hi), "time per request (log scale)")?;
         let band = |i: usize| n - 1 - i;
-        let label_of = |v: &SegmentValue<usize>| match v {
-            SegmentValue::CenterOf(i) if *i < n => labels[n - 1 - i].clone(),
-            _ => String::new(),
-        };
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(n + 1)
-            .y_label_formatter(&label_of)
-            .x_label_formatter(&|v| format_ns(*v))
-            .x_desc("time per request (log scale)")
-            .label_style(("sans-serif", 13))
-            .light_line_style(RGBColor(235, 235, 235))
-            .draw()
-            .map_err(|e| err(&e))?;
         chart
             .draw_series(rows.iter().enumerate().map(|(i, (_, l))| {
                 let y = SegmentValue::CenterOf(band(i));
