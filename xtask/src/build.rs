@@ -86,7 +86,7 @@ mod tests {
         let listed = |package: &str| {
             let r = runtimes.iter().find(|r| r.package == package).unwrap();
             let target = crate::plan::targets(r, built.executables[package].clone()).remove(0);
-            crate::run::list(&target, &stop)
+            crate::list::list(&target, &stop)
         };
         let names: Vec<String> = listed("good-bench").unwrap().into_iter().map(|v| v.name).collect();
         assert_eq!(names, ["one", "two"]);

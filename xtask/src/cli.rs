@@ -1,20 +1,21 @@
 //! The command line of every task, parsed in one place (clap derive), and
 //! the checks that turn a mistake into one line on stderr and status 2.
 
+use crate::error::UsageError;
+use crate::results::{BenchSettings, check_workers};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use dispenser_core::Workload;
 use std::path::PathBuf;
-use std::time::Duration;
 
 /// Counted samples per cell in a default run. With the budget below, fast
 /// variants take all ten; slow ones (OS-thread channel round trips take
 /// seconds per sample on two cores) stop at the floor of three.
 pub const DEFAULT_SAMPLES: u64 = 10;
-/// Warm-up samples per cell in a default run: none. The sixteen OS-thread
-/// channel cells take 7-17 s per sample on two cores and dominate the run;
-/// a warm-up would add a quarter to them (measured: 346 s of 494). Their
-/// seconds-long samples are warm anyway, and for fast cells the median of
-/// up to ten samples shrugs off a cold first one. `--warmup 1` restores it.
+/// Warm-up samples per cell in a default run: none. On a small machine the
+/// OS-thread channel cells take seconds per sample and dominate the run, so
+/// a warm-up sample would lengthen it by a large share; those seconds-long
+/// samples are warm anyway, and for fast cells the median of up to ten
+/// samples shrugs off a cold first one. `--warmup 1` restores it.
 pub const DEFAULT_WARMUP: u64 = 0;
 /// `--quick`: warm-up samples per cell (its samples take milliseconds).
 pub const QUICK_WARMUP: u64 = 1;
@@ -29,13 +30,23 @@ pub const QUICK_BUDGET_S: f64 = 1.0;
 /// slowest default cell takes about a minute on two busy cores) but finite.
 pub const DEFAULT_TIMEOUT_S: f64 = 300.0;
 
-/// Limits the runtime binaries enforce too; checked here so a mistake is
-/// refused once, before anything is built.
-const MAX_SAMPLES: u64 = 100_000;
-const MAX_WARMUP: u64 = 1_000;
-const MAX_SECS: f64 = 86_400.0;
-const MAX_WORKERS: u64 = 4_096;
-
+/// `sweep`: consumer counts of a default sweep.
+pub const SWEEP_DEFAULT_CONSUMERS: [u64; 8] = [1, 2, 4, 8, 16, 64, 256, 1024];
+/// Numbers per sample at every point of a default sweep: 2^20, about a
+/// million, and divisible by every default consumer count (1,000,000 is not
+/// divisible by 256 or 1024, and a total that changed from point to point
+/// would not be a fixed total).
+pub const SWEEP_DEFAULT_TOTAL: u64 = 1 << 20;
+/// Counted samples per point: the floor the runtime binaries keep anyway.
+pub const SWEEP_DEFAULT_SAMPLES: u64 = 3;
+/// Warm-up samples per point: none, to keep the default sweep short.
+pub const SWEEP_DEFAULT_WARMUP: u64 = 0;
+/// Seconds per point after which no counted sample starts: small, so every
+/// point but the fastest takes exactly [`SWEEP_DEFAULT_SAMPLES`].
+pub const SWEEP_DEFAULT_BUDGET_S: f64 = 0.5;
+/// Seconds a point may run before it is killed (a 1,024-thread channel
+/// point takes about a minute on two busy cores).
+pub const SWEEP_DEFAULT_TIMEOUT_S: f64 = 180.0;
 /// `cargo xtask`: build, run and report the dispenser-bench suite.
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask", bin_name = "cargo xtask", version, about)]
@@ -54,7 +65,7 @@ pub enum Task {
     /// Render the terminal tables, CSV, Markdown and HTML again from a results file.
     Report(ReportArgs),
     /// Scaling: chosen variants over consumer counts at a fixed total (and worker counts); writes sweep.html.
-    Sweep(crate::sweep::SweepArgs),
+    Sweep(SweepArgs),
 }
 
 /// Options of `cargo xtask bench`.
@@ -84,18 +95,26 @@ pub struct BenchArgs {
     /// Executor threads for the async runtimes [default: each runtime's own, the machine's cores].
     #[arg(long, value_name = "K")]
     pub workers: Option<u64>,
-    /// Seconds a runtime process may run before it is killed and its cell recorded as `timeout`.
+    /// Seconds a runtime process may run before it is killed and its cell recorded as `timeout`; a sample stuck for 3/4 of it is recorded as `hung`, keeping the samples before it.
     #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT_S)]
     pub timeout: f64,
-    /// Write the run folder here instead of target/dispenser-bench/<UTC time>/ (then latest/ is left alone).
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Seed of the shuffled cell order [default: random; the report gives it].
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
     /// Also take latency samples (per-request percentiles).
     #[arg(long)]
     pub latency: bool,
+    /// Where the run goes, its order, and what every process gets.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// Options of every task that runs cells (bench and sweep).
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Write the run folder here instead of a new one under target/dispenser-bench/ (then latest/ is left alone).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Seed of the shuffled run order [default: random; the report gives it].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
     /// Build and list, print the planned cells in run order, run nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -108,9 +127,9 @@ pub struct BenchArgs {
 #[derive(Debug, Clone, Args)]
 pub struct CompareArgs {
     /// The earlier run: a results.json (or results.jsonl) file, or a run folder.
-    pub old: PathBuf,
+    pub old: Option<PathBuf>,
     /// The later run, likewise.
-    pub new: PathBuf,
+    pub new: Option<PathBuf>,
 }
 
 /// Options of `cargo xtask report`.
@@ -123,27 +142,118 @@ pub struct ReportArgs {
     pub out: Option<PathBuf>,
 }
 
-/// A mistake of the user's (bad option, unreadable results file): `main`
-/// prints it as one line and exits with status 2.
-#[derive(Debug)]
-pub struct UsageError(pub String);
+/// Options of `cargo xtask sweep`.
+#[derive(Debug, Clone, Args)]
+pub struct SweepArgs {
+    /// Only this runtime (repeatable): its name (`sync`, `tokio`) or its package.
+    #[arg(long = "runtime", value_name = "NAME")]
+    pub runtimes: Vec<String>,
+    /// Only variants whose name matches this glob (repeatable) [default: one per family per runtime].
+    #[arg(long = "variant", value_name = "GLOB", value_parser = parse_glob)]
+    pub variants: Vec<glob::Pattern>,
+    /// Consumer counts, comma separated.
+    #[arg(long, value_name = "N,N..", value_delimiter = ',', default_values_t = SWEEP_DEFAULT_CONSUMERS)]
+    pub consumers: Vec<u64>,
+    /// Numbers per sample at every point; each consumer takes TOTAL / N, so N must divide it.
+    #[arg(long, value_name = "TOTAL", default_value_t = SWEEP_DEFAULT_TOTAL)]
+    pub total: u64,
+    /// Executor threads of the async runtimes, comma separated [default: powers of two up to the cores, and 2x the cores].
+    #[arg(long, value_name = "K,K..", value_delimiter = ',')]
+    pub workers: Vec<u64>,
+    /// Counted samples per point.
+    #[arg(long, value_name = "S", default_value_t = SWEEP_DEFAULT_SAMPLES)]
+    pub samples: u64,
+    /// Warm-up samples per point.
+    #[arg(long, value_name = "W", default_value_t = SWEEP_DEFAULT_WARMUP)]
+    pub warmup: u64,
+    /// Seconds per point after which no counted sample starts (at least 3 are taken).
+    #[arg(long, value_name = "SECS", default_value_t = SWEEP_DEFAULT_BUDGET_S)]
+    pub budget: f64,
+    /// Seconds a point's process may run before it is killed and recorded as `timeout`.
+    #[arg(long, value_name = "SECS", default_value_t = SWEEP_DEFAULT_TIMEOUT_S)]
+    pub timeout: f64,
+    /// Where the run goes, its order, and what every process gets.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
 
-impl std::fmt::Display for UsageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+/// The sweep's points, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sweep {
+    /// One workload per consumer count, fewest first; all of `total` numbers.
+    pub workloads: Vec<Workload>,
+    /// Worker counts for runtimes that take `--workers`, ascending.
+    pub workers: Vec<u64>,
+    /// What every cell runs with (`workers` is set per group).
+    pub settings: BenchSettings,
+}
+
+impl SweepArgs {
+    /// Checks the numbers and applies the defaults; a mistake is a usage error (exit 2).
+    pub fn sweep(&self) -> Result<Sweep, UsageError> {
+        let mut consumers = self.consumers.clone();
+        consumers.sort_unstable();
+        consumers.dedup();
+        if consumers.is_empty() {
+            return Err(UsageError("--consumers needs at least one count".into()));
+        }
+        let mut workloads = Vec::new();
+        for &c in &consumers {
+            if c == 0 {
+                return Err(UsageError("--consumers: a count must be at least 1".into()));
+            }
+            if self.total < c {
+                return Err(UsageError(format!(
+                    "--total {} is too small for {c} consumers: each must take at least one number",
+                    self.total
+                )));
+            }
+            if self.total % c != 0 {
+                return Err(UsageError(format!(
+                    "--total {} is not divisible by {c} consumers; try a power of two such as {SWEEP_DEFAULT_TOTAL}",
+                    self.total
+                )));
+            }
+            let w = Workload::new(c, self.total / c)
+                .map_err(|e| UsageError(format!("--total {} with {c} consumers: {e}", self.total)))?;
+            workloads.push(w);
+        }
+        let mut workers = if self.workers.is_empty() {
+            default_workers(dispenser_core::workload::available_parallelism() as u64)
+        } else {
+            self.workers.clone()
+        };
+        workers.sort_unstable();
+        workers.dedup();
+        for &k in &workers {
+            check_workers(k)?;
+        }
+        let settings = BenchSettings {
+            workloads: workloads.clone(),
+            samples: self.samples,
+            warmup: self.warmup,
+            budget_s: self.budget,
+            timeout_s: self.timeout,
+            workers: None,
+            latency: false,
+            quick: false,
+            bench_args: self.run.bench_args.clone(),
+        }
+        .checked()?;
+        Ok(Sweep { workloads, workers, settings })
     }
 }
 
-impl std::error::Error for UsageError {}
-
-/// Shorthand for an `anyhow::Error` carrying a [`UsageError`].
-pub fn usage(msg: impl Into<String>) -> anyhow::Error {
-    UsageError(msg.into()).into()
-}
-
-/// True when `e` (or anything in its chain) is a [`UsageError`].
-pub fn is_usage(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.is::<UsageError>())
+/// 1, 2, 4 .. up to `cores` (and `cores` itself), then `2 * cores`
+/// oversubscribed: `1,2,4` on two cores, `1,2,4,8,16` on eight.
+pub fn default_workers(cores: u64) -> Vec<u64> {
+    let cores = cores.max(1);
+    let mut out: Vec<u64> = std::iter::successors(Some(1u64), |k| Some(k * 2)).take_while(|k| *k <= cores).collect();
+    out.push(cores);
+    out.push(cores * 2);
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Parses the command line; a mistake exits with 2 and its first line, as
@@ -175,37 +285,6 @@ pub fn parse_glob(s: &str) -> Result<glob::Pattern, String> {
     glob::Pattern::new(s).map_err(|e| format!("bad glob '{s}': {e}"))
 }
 
-/// What every cell of a run is measured with, once defaults are applied.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct BenchSettings {
-    /// Workloads, in report order.
-    pub workloads: Vec<Workload>,
-    /// Counted samples per cell.
-    pub samples: u64,
-    /// Warm-up samples per cell.
-    pub warmup: u64,
-    /// Seconds per cell after which no counted sample starts.
-    pub budget_s: f64,
-    /// Executor threads asked for, if any.
-    pub workers: Option<u64>,
-    /// Seconds before a process is killed.
-    pub timeout_s: f64,
-    /// Latency samples taken.
-    pub latency: bool,
-    /// Whether `--quick` chose the defaults.
-    pub quick: bool,
-    /// Extra arguments given to every runtime process.
-    #[serde(default)]
-    pub bench_args: Vec<String>,
-}
-
-impl BenchSettings {
-    /// The per-process time limit.
-    pub fn timeout(&self) -> Duration {
-        Duration::from_secs_f64(self.timeout_s)
-    }
-}
-
 impl BenchArgs {
     /// Applies the defaults (or `--quick`'s) and checks every number.
     pub fn settings(&self) -> Result<BenchSettings, UsageError> {
@@ -214,39 +293,18 @@ impl BenchArgs {
             (true, true) => vec![Workload::QUICK],
             (true, false) => vec![Workload::FEW, Workload::MANY],
         };
-        let samples = self.samples.unwrap_or(if self.quick { QUICK_SAMPLES } else { DEFAULT_SAMPLES });
-        if !(1..=MAX_SAMPLES).contains(&samples) {
-            return Err(UsageError(format!("--samples must be between 1 and {MAX_SAMPLES}, got {samples}")));
-        }
-        let warmup = self.warmup.unwrap_or(if self.quick { QUICK_WARMUP } else { DEFAULT_WARMUP });
-        if warmup > MAX_WARMUP {
-            return Err(UsageError(format!("--warmup must be at most {MAX_WARMUP}, got {warmup}")));
-        }
-        let budget_s = self.budget.unwrap_or(if self.quick { QUICK_BUDGET_S } else { DEFAULT_BUDGET_S });
-        check_secs("budget", budget_s)?;
-        check_secs("timeout", self.timeout)?;
-        if let Some(k) = self.workers.filter(|k| !(1..=MAX_WORKERS).contains(k)) {
-            return Err(UsageError(format!("--workers must be between 1 and {MAX_WORKERS}, got {k}")));
-        }
-        Ok(BenchSettings {
+        BenchSettings {
             workloads,
-            samples,
-            warmup,
-            budget_s,
-            workers: self.workers,
+            samples: self.samples.unwrap_or(if self.quick { QUICK_SAMPLES } else { DEFAULT_SAMPLES }),
+            warmup: self.warmup.unwrap_or(if self.quick { QUICK_WARMUP } else { DEFAULT_WARMUP }),
+            budget_s: self.budget.unwrap_or(if self.quick { QUICK_BUDGET_S } else { DEFAULT_BUDGET_S }),
             timeout_s: self.timeout,
+            workers: self.workers,
             latency: self.latency,
             quick: self.quick,
-            bench_args: self.bench_args.clone(),
-        })
-    }
-}
-
-fn check_secs(name: &str, secs: f64) -> Result<(), UsageError> {
-    if secs.is_finite() && secs > 0.0 && secs <= MAX_SECS {
-        Ok(())
-    } else {
-        Err(UsageError(format!("--{name} must be more than 0 and at most {MAX_SECS} seconds, got {secs}")))
+            bench_args: self.run.bench_args.clone(),
+        }
+        .checked()
     }
 }
 
@@ -262,7 +320,7 @@ fn dedup(workloads: &[Workload]) -> Vec<Workload> {
 }
 
 #[cfg(test)]
-mod tests {
+pub mod tests {
     use super::*;
 
     fn bench(args: &[&str]) -> Result<BenchArgs, clap::Error> {
@@ -271,6 +329,41 @@ mod tests {
             Some(Task::Bench(b)) => Ok(b),
             other => panic!("not bench: {other:?}"),
         }
+    }
+
+    /// `cargo xtask sweep ARGS`, parsed.
+    pub fn sweep_args(a: &[&str]) -> SweepArgs {
+        let argv = ["cargo xtask", "sweep"].iter().chain(a);
+        match Xtask::try_parse_from(argv).unwrap().task {
+            Some(Task::Sweep(s)) => s,
+            other => panic!("not sweep: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_are_powers_of_two_at_a_fixed_total() {
+        let s = sweep_args(&[]).sweep().unwrap();
+        assert_eq!(s.workloads.len(), 8);
+        assert!(s.workloads.iter().all(|w| w.total() == SWEEP_DEFAULT_TOTAL));
+        assert_eq!(s.workloads[7], Workload { consumers: 1024, per_consumer: 1024 });
+        assert_eq!((s.settings.samples, s.settings.warmup), (3, 0));
+        assert_eq!(default_workers(2), [1, 2, 4]);
+        assert_eq!(default_workers(1), [1, 2]);
+        assert_eq!(default_workers(6), [1, 2, 4, 6, 12]);
+    }
+
+    #[test]
+    fn a_total_that_does_not_divide_or_is_too_small_is_refused() {
+        let e = sweep_args(&["--consumers", "1,3", "--total", "100"]).sweep().unwrap_err().0;
+        assert!(e.contains("not divisible by 3"), "{e}");
+        let e = sweep_args(&["--consumers", "1,2,4", "--total", "2"]).sweep().unwrap_err().0;
+        assert!(e.contains("too small for 4"), "{e}");
+        assert!(sweep_args(&["--consumers", "0"]).sweep().is_err());
+        assert!(sweep_args(&["--workers", "0"]).sweep().is_err());
+        assert!(sweep_args(&["--samples", "0"]).sweep().is_err());
+        let s = sweep_args(&["--consumers", "2,1,2", "--total", "100", "--workers", "4,1"]).sweep().unwrap();
+        assert_eq!(s.workloads.iter().map(|w| w.per_consumer).collect::<Vec<_>>(), [100, 50]);
+        assert_eq!(s.workers, [1, 4]);
     }
 
     #[test]
@@ -323,6 +416,6 @@ mod tests {
     fn variant_globs_and_pass_through_args() {
         let b = bench(&["--variant", "*-bounded", "--bench-arg", "--sample-timeout=3"]).unwrap();
         assert!(b.variants[0].matches("flume-bounded") && !b.variants[0].matches("flume-unbounded"));
-        assert_eq!(b.bench_args, vec!["--sample-timeout=3"]);
+        assert_eq!(b.run.bench_args, vec!["--sample-timeout=3"]);
     }
 }

@@ -1,160 +1,156 @@
-//! The run folder: the JSON Lines journal that grows as records arrive (so
-//! an interrupted run keeps what finished), the final files written
-//! atomically (temp file + rename), and the copy to `latest/`.
+//! Collation: a run's records become one [`Section`] per workload, its ok
+//! cells ranked by median with their ratio to the fastest, the cells that
+//! did not finish kept apart (never ranked, no statistics), and the notes
+//! for reading its numbers. Every report format lays these sections out.
 
-use crate::render;
-use crate::results::{RESULTS_JSON, RESULTS_JSONL, Results};
-use anyhow::{Context, Result};
-use chrono::{DateTime, Utc};
-use dispenser_core::Record;
-use std::fs::{self, File, OpenOptions};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use crate::results::Results;
+use crate::units::thousands;
+use dispenser_core::stats::Stats;
+use dispenser_core::{Record, Workload};
 
-/// Name of the folder that mirrors the latest run.
-pub const LATEST: &str = "latest";
+/// A ranked cell.
+#[derive(Debug, Clone)]
+pub struct Row<'a> {
+    /// 1 is the fastest median.
+    pub rank: usize,
+    /// The record.
+    pub record: &'a Record,
+    /// Its statistics, computed from its raw samples by core.
+    pub stats: Stats,
+    /// Median over the fastest median.
+    pub ratio: f64,
+    /// Uncertainty of `ratio`, from both spreads.
+    pub ratio_err: f64,
+}
 
-/// Creates `base/<UTC time>/` (`-2`, `-3`... if two runs start in one second).
-pub fn create_run_dir(base: &Path, started: DateTime<Utc>) -> Result<PathBuf> {
-    fs::create_dir_all(base).with_context(|| format!("cannot create {}", base.display()))?;
-    let stamp = started.format("%Y%m%dT%H%M%SZ").to_string();
-    for n in 1.. {
-        let dir = if n == 1 { base.join(&stamp) } else { base.join(format!("{stamp}-{n}")) };
-        match fs::create_dir(&dir) {
-            Ok(()) => return Ok(dir),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e).with_context(|| format!("cannot create {}", dir.display())),
+/// Everything a report shows for one workload.
+#[derive(Debug, Clone)]
+pub struct Section<'a> {
+    /// The workload.
+    pub workload: Workload,
+    /// Valid cells, fastest first.
+    pub rows: Vec<Row<'a>>,
+    /// Cells that timed out, failed, hung or were invalid: never ranked.
+    pub unranked: Vec<&'a Record>,
+    /// Caveats for reading this workload's numbers (cores vs consumers).
+    pub notes: Vec<String>,
+}
+
+/// The sections of a run, fewest consumers first.
+pub fn sections(results: &Results) -> Vec<Section<'_>> {
+    let mut workloads: Vec<Workload> = Vec::new();
+    for r in &results.records {
+        if !workloads.contains(&r.workload) {
+            workloads.push(r.workload);
         }
     }
-    unreachable!("1.. never ends")
+    workloads.sort_by_key(|w| (w.consumers, w.per_consumer));
+    let cores = results.machine.as_ref().map(|m| m.logical_cores);
+    workloads.into_iter().map(|w| section(results, w, cores)).collect()
 }
 
-/// The JSON Lines file: one record per line, flushed to the OS as each
-/// arrives, so even `kill -9` loses only the cell that was running.
-pub struct Journal {
-    file: File,
-    path: PathBuf,
-}
-
-impl Journal {
-    /// Creates (or truncates) `dir/results.jsonl`.
-    pub fn create(dir: &Path) -> Result<Journal> {
-        let path = dir.join(RESULTS_JSONL);
-        let file = OpenOptions::new()
-            .create(true)
-            .write(true)
-            .truncate(true)
-            .open(&path)
-            .with_context(|| format!("cannot create {}", path.display()))?;
-        Ok(Journal { file, path })
-    }
-
-    /// Appends one record as one line.
-    pub fn append(&mut self, record: &Record) -> Result<()> {
-        let mut line = serde_json::to_string(record)?;
-        line.push('\n');
-        // One write call per line: a reader never sees half a record unless the disk fills.
-        self.file.write_all(line.as_bytes()).with_context(|| format!("cannot append to {}", self.path.display()))?;
-        self.file.flush()?;
-        Ok(())
-    }
-}
-
-/// Writes `bytes` to `path` through a temp file in the same folder and a
-/// rename, so a reader sees the old file or the new one, never half of one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
-}
-
-/// Writes results.json (unless `with_json` is false), results.csv,
-/// report.md and report.html into `dir` (and a latency-NxT.svg chart per
-/// workload measured with `--latency`).
-pub fn write_outputs(dir: &Path, results: &Results, with_json: bool) -> Result<()> {
-    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    if with_json {
-        write_atomic(&dir.join(RESULTS_JSON), &serde_json::to_vec_pretty(results)?)?;
-    }
-    write_atomic(&dir.join("results.csv"), &render::csv::render(results)?)?;
-    write_atomic(&dir.join("report.md"), render::markdown::render(results).as_bytes())?;
-    write_atomic(&dir.join("report.html"), render::html::render(results)?.as_bytes())?;
-    render::latency::write_charts(dir, results)?;
-    Ok(())
-}
-
-/// Mirrors `run_dir` into `base/latest/`: copied to a temp folder, then
-/// swapped in by renames, so `latest/` is never half-written.
-pub fn publish_latest(base: &Path, run_dir: &Path) -> Result<PathBuf> {
-    let latest = base.join(LATEST);
-    let staging = base.join(format!(".{LATEST}.new-{}", std::process::id()));
-    let old = base.join(format!(".{LATEST}.old-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&staging);
-    fs::create_dir_all(&staging)?;
-    for entry in fs::read_dir(run_dir)? {
-        let entry = entry?;
-        if entry.file_type()?.is_file() {
-            fs::copy(entry.path(), staging.join(entry.file_name()))
-                .with_context(|| format!("cannot copy {} to {}", entry.path().display(), staging.display()))?;
+fn section(results: &Results, workload: Workload, cores: Option<usize>) -> Section<'_> {
+    let records: Vec<&Record> = results.records.iter().filter(|r| r.workload == workload).collect();
+    let mut ranked: Vec<(&Record, Stats)> = Vec::new();
+    let mut unranked = Vec::new();
+    for r in records.iter().copied() {
+        match Stats::compute(&r.dispense_ns, &r.setup_ns, r.workload.total()).filter(|_| r.is_ok()) {
+            Some(s) => ranked.push((r, s)),
+            None => unranked.push(r),
         }
     }
-    let had_latest = latest.exists();
-    if had_latest {
-        fs::rename(&latest, &old).with_context(|| format!("cannot move {} aside", latest.display()))?;
+    ranked.sort_by(|a, b| a.1.median_ns.total_cmp(&b.1.median_ns));
+    let rows = match ranked.first() {
+        None => Vec::new(),
+        Some((_, best)) => {
+            let best = best.clone();
+            ranked
+                .into_iter()
+                .enumerate()
+                .map(|(i, (record, stats))| {
+                    let (ratio, ratio_err) = ratio(&stats, &best);
+                    Row { rank: i + 1, record, stats, ratio, ratio_err }
+                })
+                .collect()
+        }
+    };
+    let cores = cores.or_else(|| records.first().map(|r| r.host.logical_cores)).unwrap_or(1);
+    Section { workload, rows, unranked, notes: notes(workload, cores) }
+}
+
+fn notes(w: Workload, cores: usize) -> Vec<String> {
+    let mut notes = vec![format!(
+        "{} consumers x {} numbers each = {} numbers per sample, on {cores} logical core{}.",
+        thousands(w.consumers as u64),
+        thousands(w.per_consumer as u64),
+        thousands(w.total()),
+        if cores == 1 { "" } else { "s" }
+    )];
+    if w.consumers + 1 > cores {
+        notes.push(format!(
+            "Oversubscribed: {} consumers + 1 producer on {cores} cores. OS-thread variants take turns on the cores \
+             (a round trip costs context switches); async variants multiplex their tasks on the runtime's workers.",
+            thousands(w.consumers as u64)
+        ));
     }
-    fs::rename(&staging, &latest).with_context(|| format!("cannot create {}", latest.display()))?;
-    if had_latest {
-        let _ = fs::remove_dir_all(&old);
+    notes
+}
+
+/// A rough standard deviation from a record's spread: the IQR of a normal
+/// distribution is 1.349 σ. Used to carry uncertainty into ratios.
+pub fn sigma(s: &Stats) -> f64 {
+    s.iqr_ns / 1.349
+}
+
+/// `a / b` of medians with its uncertainty propagated from both spreads, as
+/// hyperfine does; a zero median gives an infinite ratio, never a panic.
+pub fn ratio(a: &Stats, b: &Stats) -> (f64, f64) {
+    if a.median_ns <= 0.0 || b.median_ns <= 0.0 {
+        return if a.median_ns == b.median_ns { (1.0, 0.0) } else { (f64::INFINITY, 0.0) };
     }
-    Ok(latest)
+    let r = a.median_ns / b.median_ns;
+    let rel = ((sigma(a) / a.median_ns).powi(2) + (sigma(b) / b.median_ns).powi(2)).sqrt();
+    (r, r * rel)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::render::tests::sample_results;
-    use chrono::TimeZone;
+    use crate::units::format_ratio;
+    use dispenser_core::Status;
 
     #[test]
-    fn run_dirs_are_unique_per_second() {
-        let base = tempfile::tempdir().unwrap();
-        let t = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
-        let a = create_run_dir(base.path(), t).unwrap();
-        let b = create_run_dir(base.path(), t).unwrap();
-        assert!(a.ends_with("20261128T120000Z") && b.ends_with("20261128T120000Z-2"));
+    fn sections_rank_by_median_and_keep_failures_apart() {
+        let results = sample_results();
+        let s = sections(&results);
+        assert_eq!(s.iter().map(|s| s.workload).collect::<Vec<_>>(), [Workload::FEW, Workload::MANY]);
+        let names: Vec<&str> = s[0].rows.iter().map(|r| r.record.variant.as_str()).collect();
+        assert_eq!(names, ["single-thread", "atomic", "std-mutex", "oneshot-actor", "crossbeam-bounded"]);
+        assert_eq!(s[0].rows[0].ratio, 1.0);
+        assert!((s[0].rows[1].ratio - 3.8 / 1.45).abs() < 1e-9);
+        assert!(s[0].rows[1].ratio_err > 0.0);
+        assert_eq!(s[0].unranked.len(), 1);
+        assert_eq!(s[0].unranked[0].status, Status::Timeout);
+        assert!(s[1].notes.iter().any(|n| n.contains("Oversubscribed: 1,000 consumers")));
     }
 
     #[test]
-    fn the_journal_has_one_record_per_line() {
-        let dir = tempfile::tempdir().unwrap();
-        let results = sample_results();
-        let mut journal = Journal::create(dir.path()).unwrap();
-        for r in &results.records[..3] {
-            journal.append(r).unwrap();
-        }
-        let loaded = crate::results::load(&dir.path().join(RESULTS_JSONL)).unwrap();
-        assert_eq!(loaded.records, results.records[..3]);
-    }
-
-    #[test]
-    fn outputs_are_written_and_latest_is_replaced_whole() {
-        let base = tempfile::tempdir().unwrap();
-        let results = sample_results();
-        let run = create_run_dir(base.path(), Utc::now()).unwrap();
-        write_outputs(&run, &results, true).unwrap();
-        let latest = publish_latest(base.path(), &run).unwrap();
-        fs::write(latest.join("stale.txt"), "from an older run").unwrap();
-        publish_latest(base.path(), &run).unwrap();
-        let mut names: Vec<String> =
-            fs::read_dir(&latest).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-        names.sort();
-        assert_eq!(names, ["report.html", "report.md", "results.csv", "results.json"]);
-        assert_eq!(crate::results::load(&latest).unwrap(), results);
-        let leftovers =
-            fs::read_dir(base.path()).unwrap().filter(|e| e.as_ref().unwrap().file_name() != LATEST).count();
-        assert_eq!(leftovers, 1, "only the run folder and latest/");
+    fn ratios_are_guarded_and_formatted() {
+        let s = |m: f64, iqr: f64| {
+            Stats::compute(&[m as u64], &[], 1)
+                .map(|mut s| {
+                    s.iqr_ns = iqr;
+                    s
+                })
+                .unwrap()
+        };
+        assert_eq!(ratio(&s(0.0, 0.0), &s(0.0, 0.0)), (1.0, 0.0));
+        assert!(ratio(&s(5.0, 0.0), &s(0.0, 0.0)).0.is_infinite());
+        let (r, e) = ratio(&s(200.0, 0.0), &s(100.0, 13.49));
+        assert_eq!(r, 2.0);
+        assert!((e - 0.2).abs() < 1e-9);
+        assert_eq!(format_ratio(2.0, 0.2), "2.00 ± 0.20");
+        assert_eq!(format_ratio(123.4, 5.0), "123 ± 5");
     }
 }

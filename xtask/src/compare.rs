@@ -4,6 +4,7 @@
 //! only are listed.
 
 use crate::cli::CompareArgs;
+use crate::error::usage;
 use crate::results::{self, Results};
 use anyhow::Result;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
@@ -202,9 +203,18 @@ pub fn render(old: &Results, new: &Results) -> String {
 
 /// Runs the task: loads both files (a bad one is a usage error) and prints.
 pub fn run(args: CompareArgs) -> Result<ExitCode> {
-    let old = results::load(&args.old)?;
-    let new = results::load(&args.new)?;
-    println!("OLD: {}\nNEW: {}", args.old.display(), args.new.display());
+    let (old_path, new_path) = match (args.old, args.new) {
+        (Some(old), Some(new)) => (old, new),
+        (old, _) => {
+            let missing = if old.is_none() { "OLD and NEW are" } else { "NEW is" };
+            return Err(usage(format!(
+                "compare needs two runs: {missing} missing (usage: cargo xtask compare OLD NEW)"
+            )));
+        }
+    };
+    let old = results::load(&old_path)?;
+    let new = results::load(&new_path)?;
+    println!("OLD: {}\nNEW: {}", old_path.display(), new_path.display());
     print!("{}", render(&old, &new));
     Ok(ExitCode::SUCCESS)
 }

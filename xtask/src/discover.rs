@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use cargo_metadata::{DependencyKind, Metadata, MetadataCommand, Package, TargetKind};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The table under `[package.metadata]` that xtask reads.
 pub const MARKER: &str = "dispenser-bench";
@@ -53,6 +53,11 @@ impl Workers {
             Workers::Flavors(fs) => flavor.is_some_and(|f| fs.iter().any(|x| x == f)),
         }
     }
+}
+
+/// The workspace root: xtask lives one folder below it.
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 /// Runs `cargo metadata --no-deps` on the workspace at `root`.

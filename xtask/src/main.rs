@@ -2,6 +2,11 @@
 //! every runtime; `compare` sets two runs side by side; `report` renders a
 //! results file again; `sweep` runs variants over consumer and worker
 //! counts. `main` only dispatches; each task lives in its module.
+//!
+//! bench and sweep are two plans over one pipeline ([`pipeline`]): `cli` →
+//! `discover` → `build` → `list` → `plan` → `run` → `collate` → `render`,
+//! each step a module the data passes once; `tests/tidy.rs` keeps the
+//! top-level modules free of import cycles.
 
 mod bench;
 mod build;
@@ -9,14 +14,21 @@ mod cli;
 mod collate;
 mod compare;
 mod discover;
+mod error;
+mod interrupt;
+mod list;
 mod machine;
+mod outcome;
+mod pipeline;
 mod plan;
 mod process;
 mod render;
 mod report;
 mod results;
 mod run;
+mod rundir;
 mod sweep;
+mod units;
 
 use cli::Task;
 use std::process::ExitCode;
@@ -35,7 +47,7 @@ fn main() -> ExitCode {
     match outcome {
         Ok(code) => code,
         // A mistake of the user's: one line and status 2, as the runtime binaries do.
-        Err(e) if cli::is_usage(&e) => {
+        Err(e) if error::is_usage(&e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }

@@ -3,8 +3,10 @@
 //! with a seed (so slow drifts of the machine spread over every variant
 //! instead of piling onto whichever runs last) that the report records.
 
-use crate::cli::{UsageError, usage};
+use crate::cli::Sweep;
 use crate::discover::RuntimeCrate;
+use crate::error::{UsageError, is_usage, usage};
+use crate::results::FAMILY_ORDER;
 use dispenser_core::{Executor, Family, Workload};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -29,6 +31,11 @@ pub struct VariantInfo {
 }
 
 impl VariantInfo {
+    /// Its family: the binary's word if it gave one, else a guess from its name.
+    pub fn family(&self) -> Family {
+        self.family.unwrap_or_else(|| guess_family(&self.name))
+    }
+
     /// Reads `--list` output: a name per line, or a JSON object per line.
     pub fn parse_list(stdout: &[String]) -> Result<Vec<VariantInfo>, String> {
         let mut out = Vec::new();
@@ -46,6 +53,18 @@ impl VariantInfo {
             return Err("--list printed no variant".into());
         }
         Ok(out)
+    }
+}
+
+/// A family for a record the binary never wrote, from the variant's name.
+/// Only unranked records ever carry a guess.
+pub fn guess_family(name: &str) -> Family {
+    match name {
+        n if n.contains("actor") => Family::Actor,
+        n if n.contains("mutex") || n.contains("lock") => Family::Lock,
+        n if n.contains("atomic") => Family::Atomic,
+        n if n.contains("single") || n.contains("baseline") => Family::Baseline,
+        _ => Family::Channel,
     }
 }
 
@@ -129,9 +148,34 @@ pub fn variant_wanted(globs: &[glob::Pattern], name: &str) -> bool {
     globs.is_empty() || globs.iter().any(|g| g.matches(name))
 }
 
+/// Targets that listed their variants, each with its list.
+pub type Listed = Vec<(Arc<Target>, Vec<VariantInfo>)>;
+
+/// A group of cells that share a worker count (`None`: OS threads, a
+/// flavor without one, or the runtime's own default).
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// `--workers` for every cell of the group.
+    pub workers: Option<u64>,
+    /// The cells, in a seeded shuffled order.
+    pub cells: Vec<Cell>,
+}
+
+/// Bench's plan: every variant that passes the filters on every workload,
+/// one group run with `workers` (the `--workers` asked for, if any).
+pub fn bench(
+    listed: &[(Arc<Target>, Vec<VariantInfo>)],
+    globs: &[glob::Pattern],
+    workloads: &[Workload],
+    workers: Option<u64>,
+    seed: u64,
+) -> anyhow::Result<Vec<Group>> {
+    Ok(vec![Group { workers, cells: cells(listed, globs, workloads, seed)? }])
+}
+
 /// The cells of the listed targets that pass the filters, shuffled with
 /// `seed`. No cell at all is a usage error: the filters match nothing.
-pub fn plan(
+pub fn cells(
     listed: &[(Arc<Target>, Vec<VariantInfo>)],
     globs: &[glob::Pattern],
     workloads: &[Workload],
@@ -159,6 +203,71 @@ pub fn plan(
 /// Shuffles in place; the same seed (and the same `Cargo.lock`) gives the same order.
 pub fn shuffle<T>(items: &mut [T], seed: u64) {
     items.shuffle(&mut StdRng::seed_from_u64(seed));
+}
+
+/// Variants a default sweep prefers within their family, when a runtime
+/// has them: the same channel (flume, bounded) and the same actor (the
+/// `oneshot` crate) on threads and on every executor, so the lines compare
+/// across runtimes. Other families take the runtime's first listed variant
+/// (its own mutex: `std-mutex`, `tokio-mutex`, `async-std-mutex`, `async-lock-mutex`).
+pub const PREFERRED: [&str; 3] = ["atomic", "flume-bounded", "oneshot-actor"];
+
+/// The default set of a runtime: one variant per family, the [`PREFERRED`]
+/// one where the runtime has it, else the first listed.
+pub fn default_variants(listed: &[VariantInfo]) -> Vec<VariantInfo> {
+    let mut out = Vec::new();
+    for f in FAMILY_ORDER {
+        let ours: Vec<&VariantInfo> = listed.iter().filter(|v| v.family() == f).collect();
+        let pick = ours.iter().find(|v| PREFERRED.contains(&v.name.as_str())).or(ours.first());
+        if let Some(v) = pick {
+            out.push((*v).clone());
+        }
+    }
+    out
+}
+
+/// The cells of a sweep: every chosen variant of every listed target at
+/// every workload, once per worker count for targets that take one.
+pub fn sweep(
+    listed: &[(Arc<Target>, Vec<VariantInfo>)],
+    globs: &[glob::Pattern],
+    sweep: &Sweep,
+    seed: u64,
+) -> anyhow::Result<Vec<Group>> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut group = |workers: Option<u64>, cells: Vec<Cell>| match groups.iter_mut().find(|g| g.workers == workers) {
+        Some(g) => g.cells.extend(cells),
+        None => groups.push(Group { workers, cells }),
+    };
+    for (target, variants) in listed {
+        let chosen = if globs.is_empty() { default_variants(variants) } else { variants.clone() };
+        let one = [(Arc::clone(target), chosen)];
+        // bench's planner: the filters, and a usage error when they match nothing.
+        let cells = cells(&one, globs, &sweep.workloads, seed)
+            .or_else(|e| if listed.len() > 1 && is_usage(&e) { Ok(Vec::new()) } else { Err(e) })?;
+        if target.takes_workers() {
+            for &k in &sweep.workers {
+                let mut t = (**target).clone();
+                if let Some(ex) = t.executor.as_mut() {
+                    ex.workers = Some(k as usize);
+                }
+                let t = Arc::new(t);
+                group(Some(k), cells.iter().map(|c| Cell { target: Arc::clone(&t), ..c.clone() }).collect());
+            }
+        } else {
+            group(None, cells);
+        }
+    }
+    groups.retain(|g| !g.cells.is_empty());
+    if groups.is_empty() && !listed.is_empty() {
+        let asked: Vec<String> = globs.iter().map(|g| format!("'{g}'")).collect();
+        return Err(usage(format!("no variant of the chosen runtimes matches --variant {}", asked.join(", "))));
+    }
+    groups.sort_by_key(|g| g.workers);
+    for (i, g) in groups.iter_mut().enumerate() {
+        shuffle(&mut g.cells, seed.wrapping_add(i as u64));
+    }
+    Ok(groups)
 }
 
 #[cfg(test)]
@@ -217,17 +326,17 @@ mod tests {
         let sync = Arc::new(targets(&runtime("sync", &[]), "/bin/s".into()).remove(0));
         let listed = vec![(sync, names(&["atomic", "std-mutex", "flume-bounded", "flume-unbounded"]))];
         let workloads = [Workload::FEW, Workload::MANY];
-        let a = plan(&listed, &globs(&["flume-*", "atomic"]), &workloads, 7).unwrap();
+        let a = cells(&listed, &globs(&["flume-*", "atomic"]), &workloads, 7).unwrap();
         assert_eq!(a.len(), 3 * 2);
         assert!(a.iter().all(|c| c.variant.name != "std-mutex"));
-        let b = plan(&listed, &globs(&["flume-*", "atomic"]), &workloads, 7).unwrap();
+        let b = cells(&listed, &globs(&["flume-*", "atomic"]), &workloads, 7).unwrap();
         assert_eq!(a, b, "same seed, same order");
         let orders: std::collections::HashSet<Vec<String>> = (0..20)
-            .map(|seed| plan(&listed, &[], &workloads, seed).unwrap().iter().map(|c| c.to_string()).collect())
+            .map(|seed| cells(&listed, &[], &workloads, seed).unwrap().iter().map(|c| c.to_string()).collect())
             .collect();
         assert!(orders.len() > 1, "seeds change the order");
-        let e = plan(&listed, &globs(&["nope*"]), &workloads, 1).unwrap_err();
-        assert!(crate::cli::is_usage(&e));
+        let e = cells(&listed, &globs(&["nope*"]), &workloads, 1).unwrap_err();
+        assert!(is_usage(&e));
         assert!(e.to_string().contains("no variant matches --variant 'nope*'; known: atomic, flume-bounded"));
     }
 
@@ -243,5 +352,53 @@ mod tests {
         assert_eq!(v[1].family, Some(Family::Lock));
         assert!(VariantInfo::parse_list(&[]).is_err());
         assert!(VariantInfo::parse_list(&["two words".into()]).is_err());
+    }
+
+    fn info(names: &[&str]) -> Vec<VariantInfo> {
+        names.iter().map(|n| VariantInfo { name: n.to_string(), family: None, primitive: None }).collect()
+    }
+
+    #[test]
+    fn the_default_set_is_one_per_family_preferring_shared_crates() {
+        let sync = info(&["single-thread", "atomic", "std-mutex", "parking_lot-mutex", "std-mpsc", "flume-bounded"]);
+        let names: Vec<String> = default_variants(&sync).into_iter().map(|v| v.name).collect();
+        assert_eq!(names, ["single-thread", "atomic", "std-mutex", "flume-bounded"]);
+        let tokio =
+            info(&["atomic", "tokio-mutex", "std-mutex", "async-channel-unbounded", "flume-bounded", "oneshot-actor"]);
+        let names: Vec<String> = default_variants(&tokio).into_iter().map(|v| v.name).collect();
+        assert_eq!(names, ["atomic", "tokio-mutex", "flume-bounded", "oneshot-actor"]);
+    }
+
+    #[test]
+    fn async_targets_get_a_group_per_worker_count() {
+        let rt = |name: &str, workers| RuntimeCrate {
+            name: name.into(),
+            package: format!("{name}-bench"),
+            id: name.into(),
+            binary: format!("{name}-bench"),
+            flavors: Vec::new(),
+            workers,
+        };
+        let sync = Arc::new(targets(&rt("sync", Workers::No), "/s".into()).remove(0));
+        let smol = Arc::new(targets(&rt("smol", Workers::All), "/m".into()).remove(0));
+        let listed = vec![(sync, info(&["atomic", "std-mpsc"])), (smol, info(&["atomic", "async-lock-mutex"]))];
+        let s =
+            crate::cli::tests::sweep_args(&["--consumers", "1,2", "--total", "8", "--workers", "1,2"]).sweep().unwrap();
+        let groups = sweep(&listed, &[], &s, 1).unwrap();
+        let shape: Vec<(Option<u64>, usize)> = groups.iter().map(|g| (g.workers, g.cells.len())).collect();
+        assert_eq!(shape, [(None, 4), (Some(1), 4), (Some(2), 4)]);
+        let globs = [glob::Pattern::new("atomic").unwrap()];
+        assert_eq!(sweep(&listed, &globs, &s, 1).unwrap().iter().map(|g| g.cells.len()).sum::<usize>(), 6);
+        let none = [glob::Pattern::new("nope").unwrap()];
+        assert!(is_usage(&sweep(&listed, &none, &s, 1).unwrap_err()));
+    }
+
+    #[test]
+    fn families_are_guessed_from_names() {
+        assert_eq!(guess_family("tokio-oneshot-actor"), Family::Actor);
+        assert_eq!(guess_family("async-lock-mutex"), Family::Lock);
+        assert_eq!(guess_family("atomic"), Family::Atomic);
+        assert_eq!(guess_family("single-thread"), Family::Baseline);
+        assert_eq!(guess_family("kanal-bounded"), Family::Channel);
     }
 }

@@ -1,10 +1,14 @@
 //! Runs one child process under a deadline: its stdout lines and the tail of
 //! its stderr are read on threads of their own (so a chatty child never
-//! blocks on a full pipe), and it is killed at the deadline or on Ctrl-C.
+//! blocks on a full pipe), and it is killed at the deadline or on a stop.
+//! xtask waits on the child with one blocking wait up to the deadline (no
+//! polling while a cell runs); a stop kills the running child from the
+//! signal thread through [`kill_running`], which ends that wait.
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, ExitStatus, Stdio};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
@@ -12,8 +16,14 @@ use wait_timeout::ChildExt;
 
 /// Lines of stderr kept for a failure's message.
 pub const STDERR_TAIL: usize = 8;
-/// How often the deadline and the stop flag are looked at.
-const POLL: Duration = Duration::from_millis(50);
+/// The running children's process groups, each with the address of the
+/// stop flag it runs under, for [`kill_running`]. A run has one child at a
+/// time; tests running side by side each have their own flag.
+static RUNNING: Mutex<Vec<(i32, usize)>> = Mutex::new(Vec::new());
+
+fn running() -> std::sync::MutexGuard<'static, Vec<(i32, usize)>> {
+    RUNNING.lock().unwrap_or_else(|e| e.into_inner())
+}
 /// How long to wait, once the process is gone, for the rest of its output.
 /// Only a leftover grandchild holding the pipes open makes this matter.
 const DRAIN: Duration = Duration::from_secs(2);
@@ -51,23 +61,46 @@ pub fn run(mut cmd: Command, timeout: Duration, stop: &AtomicBool) -> std::io::R
     let stdout = read_lines(child.stdout.take(), usize::MAX);
     let stderr = read_lines(child.stderr.take(), STDERR_TAIL);
     let deadline = started + timeout;
+    let entry = (i32::try_from(child.id()).unwrap_or(0), std::ptr::from_ref(stop) as usize);
+    running().push(entry);
+    // A stop that came before the child was registered is seen here; one
+    // that comes after kills the child through `kill_running`.
     let end = loop {
-        let now = Instant::now();
         if stop.load(Ordering::SeqCst) {
             kill(&mut child);
             break End::Interrupted;
         }
+        let now = Instant::now();
         if now >= deadline {
             kill(&mut child);
             break End::TimedOut;
         }
-        if let Some(status) = child.wait_timeout(POLL.min(deadline - now))? {
+        // Blocks until the child exits or the deadline passes (wait-timeout
+        // sleeps on SIGCHLD, it does not poll).
+        if let Some(status) = child.wait_timeout(deadline - now)? {
+            if stop.load(Ordering::SeqCst) {
+                break End::Interrupted;
+            }
             break End::Exited(status);
         }
     };
+    running().retain(|e| *e != entry);
     let elapsed = started.elapsed();
     let drained = Instant::now() + DRAIN;
     Ok(Outcome { end, stdout: collect(stdout, drained), stderr_tail: collect(stderr, drained), elapsed })
+}
+
+/// Kills the process group of every child running under `stop`: how a
+/// stop (Ctrl-C, SIGTERM, SIGHUP) ends the blocking wait in [`run`]. Set
+/// `stop` first, so a child that registers a moment later sees it.
+pub fn kill_running(stop: &AtomicBool) {
+    let key = std::ptr::from_ref(stop) as usize;
+    for &(pid, _) in running().iter().filter(|(pid, k)| *k == key && *pid > 0) {
+        // SAFETY: plain syscall on the child's own process group.
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
 }
 
 /// Kills the child and everything it started (its process group), then reaps it.
@@ -199,6 +232,39 @@ mod tests {
         let stop = AtomicBool::new(true);
         let out = run(sh("sleep 30"), Duration::from_secs(60), &stop).unwrap();
         assert!(matches!(out.end, End::Interrupted));
+        assert!(out.elapsed < Duration::from_secs(5));
+    }
+
+    /// Voluntary context switches of the calling thread so far.
+    fn switches() -> i64 {
+        // SAFETY: getrusage fills the struct it is given.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut usage) };
+        usage.ru_nvcsw
+    }
+
+    #[test]
+    fn waiting_for_a_cell_does_not_poll() {
+        let before = switches();
+        let out = run(sh("sleep 1"), Duration::from_secs(30), &NEVER).unwrap();
+        let woke = switches() - before;
+        assert!(matches!(out.end, End::Exited(_)));
+        // Polling every 50 ms would wake this thread about 20 times in a second.
+        assert!(woke < 8, "the waiting thread woke {woke} times");
+    }
+
+    #[test]
+    fn a_stop_kills_the_running_child_and_ends_the_wait() {
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let flag = std::sync::Arc::clone(&stop);
+        let killer = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            flag.store(true, Ordering::SeqCst);
+            kill_running(&flag);
+        });
+        let out = run(sh("sleep 30"), Duration::from_secs(60), &stop).unwrap();
+        killer.join().unwrap();
+        assert!(matches!(out.end, End::Interrupted), "{:?}", out.end);
         assert!(out.elapsed < Duration::from_secs(5));
     }
 

@@ -1,16 +1,17 @@
 //! `cargo xtask report RESULTS`: renders the terminal tables, results.csv,
-//! report.md and report.html (and a sweep's sweep.html) again from a
-//! results file alone.
+//! report.md and report.html (and a sweep's sweep.html and charts) again
+//! from a results file alone. It writes only what it renders: never the
+//! results file it reads, nor any results.json.
 
 use crate::cli::ReportArgs;
-use crate::results::{self, RESULTS_JSON};
-use crate::{collate, render};
+use crate::render::{self, terminal::Terminal};
+use crate::results;
+use crate::rundir;
 use anyhow::Result;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Runs the task. Files go next to the results file unless `--out` says;
-/// results.json is (re)written unless it is the very file being read.
+/// Runs the task. Files go next to the results file unless `--out` says.
 pub fn run(args: ReportArgs) -> Result<ExitCode> {
     let source = results::resolve(&args.results)?;
     let results = results::load(&source)?;
@@ -18,13 +19,8 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         Some(dir) => dir.clone(),
         None => source.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf(),
     };
-    let same = |a: &Path, b: &Path| a.canonicalize().ok().zip(b.canonicalize().ok()).is_some_and(|(a, b)| a == b);
-    let with_json = !same(&source, &out.join(RESULTS_JSON));
-    collate::write_outputs(&out, &results, with_json)?;
-    if crate::sweep::is_sweep(&results) {
-        crate::sweep::write_sweep(&out, &results)?;
-    }
-    print!("{}", render::terminal::render(&results));
+    rundir::write_outputs(&out, &results, false)?;
+    render::print(&Terminal, &results)?;
     eprintln!("report: {}", out.join("report.html").display());
     Ok(ExitCode::SUCCESS)
 }

@@ -2,12 +2,17 @@
 //! one is read back — a results.json, a run folder, or the bare JSON Lines
 //! file an interrupted run leaves. Reports are computed from this alone.
 
-use crate::cli::{BenchSettings, UsageError};
+use crate::error::UsageError;
 use crate::machine::Machine;
-use dispenser_core::Record;
 use dispenser_core::record::SCHEMA_VERSION;
+use dispenser_core::{Family, Record, Workload};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Families in the order every report, chart legend and default sweep
+/// lists them: from no synchronisation to the most machinery.
+pub const FAMILY_ORDER: [Family; 5] = [Family::Baseline, Family::Atomic, Family::Lock, Family::Channel, Family::Actor];
 
 /// The `format` field of every results.json.
 pub const FORMAT: &str = "dispenser-bench results";
@@ -17,6 +22,83 @@ pub const VERSION: u32 = 1;
 pub const RESULTS_JSON: &str = "results.json";
 /// The JSON Lines file records are appended to as they arrive.
 pub const RESULTS_JSONL: &str = "results.jsonl";
+
+/// What every cell of a run is measured with, once defaults are applied.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BenchSettings {
+    /// Workloads, in report order.
+    pub workloads: Vec<Workload>,
+    /// Counted samples per cell.
+    pub samples: u64,
+    /// Warm-up samples per cell.
+    pub warmup: u64,
+    /// Seconds per cell after which no counted sample starts.
+    pub budget_s: f64,
+    /// Executor threads asked for, if any.
+    pub workers: Option<u64>,
+    /// Seconds before a process is killed.
+    pub timeout_s: f64,
+    /// Latency samples taken.
+    pub latency: bool,
+    /// Whether `--quick` chose the defaults.
+    pub quick: bool,
+    /// Extra arguments given to every runtime process.
+    #[serde(default)]
+    pub bench_args: Vec<String>,
+}
+
+/// Limits the runtime binaries enforce too (core/src/cli.rs and
+/// core/src/tasks/workers.rs hold the same numbers); checked before
+/// anything is built, so a mistake is refused once instead of failing every
+/// cell of the run, and on every results file read.
+pub const MAX_SAMPLES: u64 = 100_000;
+/// Most warm-up samples per cell.
+pub const MAX_WARMUP: u64 = 1_000;
+/// Most seconds for `--budget` and `--timeout`.
+pub const MAX_SECS: f64 = 86_400.0;
+/// Most executor threads for `--workers`.
+pub const MAX_WORKERS: u64 = 1_024;
+
+impl BenchSettings {
+    /// Itself, when every number is within the limits; else the first
+    /// number that is not, worded as for the command line.
+    pub fn checked(self) -> Result<Self, UsageError> {
+        if !(1..=MAX_SAMPLES).contains(&self.samples) {
+            return Err(UsageError(format!("--samples must be between 1 and {MAX_SAMPLES}, got {}", self.samples)));
+        }
+        if self.warmup > MAX_WARMUP {
+            return Err(UsageError(format!("--warmup must be at most {MAX_WARMUP}, got {}", self.warmup)));
+        }
+        check_secs("budget", self.budget_s)?;
+        check_secs("timeout", self.timeout_s)?;
+        if let Some(k) = self.workers {
+            check_workers(k)?;
+        }
+        Ok(self)
+    }
+
+    /// The per-process time limit.
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs_f64(self.timeout_s)
+    }
+}
+
+/// `--workers K` within its limits.
+pub fn check_workers(k: u64) -> Result<(), UsageError> {
+    if (1..=MAX_WORKERS).contains(&k) {
+        Ok(())
+    } else {
+        Err(UsageError(format!("--workers must be between 1 and {MAX_WORKERS}, got {k}")))
+    }
+}
+
+fn check_secs(name: &str, secs: f64) -> Result<(), UsageError> {
+    if secs.is_finite() && secs > 0.0 && secs <= MAX_SECS {
+        Ok(())
+    } else {
+        Err(UsageError(format!("--{name} must be more than 0 and at most {MAX_SECS} seconds, got {secs}")))
+    }
+}
 
 /// How the run went, apart from its records.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -62,16 +144,27 @@ impl Results {
 }
 
 /// Reads a results.json, a results.jsonl, or a run folder holding either.
-/// Every failure is a [`UsageError`] of one line naming the file.
+/// Every failure is a [`UsageError`] of one line naming the file. A torn
+/// last line of a journal (a crash or a full disk mid-write) is skipped
+/// with a warning on stderr; a bad line before the last is an error.
+/// Every number is checked as the command line checks it ([`check`]).
 pub fn load(path: &Path) -> Result<Results, UsageError> {
     let file = resolve(path)?;
     let text =
         std::fs::read_to_string(&file).map_err(|e| UsageError(format!("cannot read {}: {e}", file.display())))?;
     let bad = |why: String| UsageError(format!("{} is not a dispenser-bench results file: {why}", file.display()));
     let results = if file.extension().is_some_and(|e| e == "jsonl") {
+        let lines: Vec<(usize, &str)> = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).collect();
         let mut records = Vec::new();
-        for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-            records.push(serde_json::from_str(line).map_err(|e| bad(format!("line {}: {e}", i + 1)))?);
+        for (k, (i, line)) in lines.iter().enumerate() {
+            match serde_json::from_str(line) {
+                Ok(r) => records.push(r),
+                // Torn: the JSON stops short, as a write cut off by a crash or a full disk leaves it.
+                Err(e) if k + 1 == lines.len() && e.is_eof() => {
+                    eprintln!("warning: {} line {}: skipped a torn last line ({e})", file.display(), i + 1);
+                }
+                Err(e) => return Err(bad(format!("line {}: {e}", i + 1))),
+            }
         }
         Results::new(RunInfo::default(), None, records)
     } else {
@@ -79,16 +172,41 @@ pub fn load(path: &Path) -> Result<Results, UsageError> {
         if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
             return Err(bad(format!("no \"format\": \"{FORMAT}\" field")));
         }
-        match value.get("version").and_then(|v| v.as_u64()) {
-            Some(v) if v <= u64::from(VERSION) => {}
-            v => return Err(bad(format!("version {v:?} is newer than this xtask reads ({VERSION})"))),
+        match value.get("version").map(|v| (v, v.as_u64())) {
+            Some((_, Some(v))) if v <= u64::from(VERSION) => {}
+            Some((_, Some(v))) => {
+                return Err(bad(format!("its version {v} is newer than this xtask reads (up to {VERSION})")));
+            }
+            Some((v, None)) => return Err(bad(format!("its version {v} is not a whole number"))),
+            None => return Err(bad("it has no \"version\" field".into())),
         }
         serde_json::from_value(value).map_err(|e| bad(e.to_string()))?
     };
     if let Some(r) = results.records.iter().find(|r| r.schema > SCHEMA_VERSION) {
         return Err(bad(format!("record schema {} is newer than this xtask reads ({SCHEMA_VERSION})", r.schema)));
     }
+    check(&results).map_err(bad)?;
     Ok(results)
+}
+
+/// Checks every number of a results file that the command line would
+/// check: each record's workload (zero, overflow of N x T, memory) and the
+/// run's settings, so nothing read from a file can make a report panic.
+pub fn check(results: &Results) -> Result<(), String> {
+    let workload = |w: &Workload| {
+        let (n, t) = (w.consumers as u64, w.per_consumer as u64);
+        Workload::new(n, t).map(|_| ()).map_err(|e| format!("workload {n}x{t}: {}", e.to_string().replace("--", "")))
+    };
+    for (i, r) in results.records.iter().enumerate() {
+        workload(&r.workload).map_err(|e| format!("record {} ({}): {e}", i + 1, r.variant))?;
+    }
+    if let Some(s) = &results.run.settings {
+        for w in &s.workloads {
+            workload(w).map_err(|e| format!("run settings: {e}"))?;
+        }
+        s.clone().checked().map_err(|e| format!("run settings: {e}"))?;
+    }
+    Ok(())
 }
 
 /// The file to read for `path`: itself, or a folder's results.json, else
@@ -110,9 +228,9 @@ pub fn resolve(path: &Path) -> Result<PathBuf, UsageError> {
 #[cfg(test)]
 pub mod tests {
     use super::*;
+    use dispenser_core::Status;
     use dispenser_core::record::{Executor, Host, Settings};
     use dispenser_core::stats::Stats;
-    use dispenser_core::{Family, Status, Workload};
 
     /// A valid record for tests: `ns` are its samples.
     pub fn record(runtime: &str, variant: &str, workload: Workload, ns: &[u64]) -> Record {
@@ -122,7 +240,7 @@ pub mod tests {
             runtime: runtime.into(),
             executor: Executor { flavor: "threads".into(), workers: None },
             variant: variant.into(),
-            family: crate::run::guess_family(variant),
+            family: crate::plan::guess_family(variant),
             primitive: format!("{variant}::primitive"),
             workload,
             host: Host { logical_cores: 2, os: "linux".into() },

@@ -54,6 +54,8 @@ fn a_cell_past_its_timeout_is_killed_and_recorded() {
     let started = Instant::now();
     let out = xtask()
         .args(["bench", "--runtime", "sync", "--variant", "std-mpsc", "--workload", "10x100000", "--timeout", "1"])
+        // A sample timeout past the cell's, so the process itself must be killed.
+        .arg("--bench-arg=--sample-timeout=100")
         .arg("--out")
         .arg(dir.path())
         .output()
@@ -143,6 +145,13 @@ fn filters_that_match_nothing_and_bad_options_exit_2_with_one_line() {
     one_line(&["bench", "--runtime", "glommio"], "unknown runtime 'glommio'; known:");
     one_line(&["bench", "--runtime", "sync", "--variant", "zzz*"], "no variant matches --variant 'zzz*'; known:");
     one_line(&["bench", "--frobnicate"], "--frobnicate");
+    // The binaries' own limit, refused once before anything is built.
+    let started = Instant::now();
+    let out = xtask().args(["bench", "--runtime", "smol", "--workers", "2000"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), "error: --workers must be between 1 and 1024, got 2000\n");
+    assert!(started.elapsed() < Duration::from_secs(20), "refused before building");
+    one_line(&["sweep", "--workers", "1,2000"], "--workers must be between 1 and 1024, got 2000");
 }
 
 #[test]

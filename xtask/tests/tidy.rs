@@ -1,9 +1,12 @@
 //! Repository checks on xtask itself, as ordinary tests: every module says
-//! what it is for (`//!`), and no line ends in whitespace.
+//! what it is for (`//!`), no line ends in whitespace, and the top-level
+//! modules of xtask/src depend on each other without a cycle, so the
+//! pipeline reads in one direction.
 
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
-fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
@@ -27,5 +30,124 @@ fn every_module_has_a_doc_line_and_no_trailing_whitespace() {
         for (i, line) in text.lines().enumerate() {
             assert_eq!(line.trim_end(), line, "{}:{} ends in whitespace", f.display(), i + 1);
         }
+    }
+}
+
+/// Module graph: top-level module name -> the top-level modules it names.
+type Graph = BTreeMap<String, BTreeSet<String>>;
+
+/// The top-level modules that `code` refers to through `crate::name` or
+/// `crate::{a, b::c}`.
+fn references(code: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let ident = |s: &str| s.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect::<String>();
+    for (i, _) in code.match_indices("crate::") {
+        let rest = &code[i + "crate::".len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            // `crate::{a, b::{c, d}, e}`: the first identifier of each top-level item.
+            let mut depth = 0;
+            let mut item_start = true;
+            for (j, c) in group.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => break,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => item_start = true,
+                    c if item_start && (c.is_ascii_alphabetic() || c == '_') => {
+                        out.insert(ident(&group[j..]));
+                        item_start = false;
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            let name = ident(rest);
+            if !name.is_empty() {
+                out.insert(name);
+            }
+        }
+    }
+    out
+}
+
+/// The graph of xtask/src, from non-test code: a file's tests (everything
+/// from its first `#[cfg(test)]` on) may borrow fixtures from anywhere.
+fn module_graph(src: &Path) -> Graph {
+    let mut files = Vec::new();
+    sources(src, &mut files);
+    let mut graph = Graph::new();
+    for f in files {
+        let rel = f.strip_prefix(src).unwrap();
+        let first = rel.components().next().unwrap().as_os_str().to_string_lossy().into_owned();
+        let module = first.trim_end_matches(".rs").to_string();
+        if module == "main" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        let deps = graph.entry(module.clone()).or_default();
+        deps.extend(references(code).into_iter().filter(|d| *d != module));
+    }
+    graph
+}
+
+/// One cycle of `graph` as a path `a -> b -> a`, if there is any.
+fn find_cycle(graph: &Graph) -> Option<Vec<String>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        Open,
+        Done,
+    }
+    fn visit(n: &str, g: &Graph, marks: &mut BTreeMap<String, Mark>, path: &mut Vec<String>) -> Option<Vec<String>> {
+        match marks.get(n) {
+            Some(Mark::Done) => return None,
+            Some(Mark::Open) => {
+                let start = path.iter().position(|p| p == n).unwrap_or(0);
+                let mut cycle = path[start..].to_vec();
+                cycle.push(n.to_string());
+                return Some(cycle);
+            }
+            None => {}
+        }
+        marks.insert(n.to_string(), Mark::Open);
+        path.push(n.to_string());
+        for d in g.get(n).into_iter().flatten() {
+            if let Some(c) = visit(d, g, marks, path) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        marks.insert(n.to_string(), Mark::Done);
+        None
+    }
+    let mut marks = BTreeMap::new();
+    graph.keys().find_map(|n| visit(n, graph, &mut marks, &mut Vec::new()))
+}
+
+#[test]
+fn the_cycle_finder_finds_cycles_and_only_cycles() {
+    let graph = |edges: &[(&str, &str)]| {
+        let mut g = Graph::new();
+        for (a, b) in edges {
+            g.entry(a.to_string()).or_default().insert(b.to_string());
+            g.entry(b.to_string()).or_default();
+        }
+        g
+    };
+    assert_eq!(find_cycle(&graph(&[("cli", "results"), ("run", "cli"), ("run", "results")])), None);
+    let cycle = find_cycle(&graph(&[("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")])).unwrap();
+    assert_eq!(cycle.first(), cycle.last());
+    assert_eq!(cycle.len(), 4, "{cycle:?}");
+    assert!(find_cycle(&graph(&[("x", "y"), ("y", "x")])).is_some());
+    let refs = references("use crate::cli::{A, B};\nuse crate::{render, results::{self, X}};\nx = crate::plan::f();");
+    assert_eq!(refs.into_iter().collect::<Vec<_>>(), ["cli", "plan", "render", "results"]);
+}
+
+#[test]
+fn top_level_modules_have_no_import_cycle() {
+    let graph = module_graph(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
+    assert!(graph.len() > 8, "{graph:?}");
+    if let Some(cycle) = find_cycle(&graph) {
+        panic!("import cycle among xtask's top-level modules: {}", cycle.join(" -> "));
     }
 }

@@ -7,7 +7,9 @@ use super::Section;
 use anyhow::{Result, anyhow};
 use dispenser_core::Family;
 use dispenser_core::table::format_ns;
-use plotters::coord::ranged1d::SegmentValue;
+use plotters::coord::combinators::LogCoord;
+use plotters::coord::ranged1d::{SegmentValue, SegmentedCoord};
+use plotters::coord::types::RangedCoordusize;
 use plotters::prelude::*;
 
 /// Chart width, pixels.
@@ -26,6 +28,49 @@ pub fn color(family: Family) -> RGBColor {
         Family::Channel => RGBColor(255, 127, 14),
         Family::Actor => RGBColor(148, 103, 189),
     }
+}
+
+/// Coordinates of a chart with one band per cell on a log time axis.
+pub type BandCoord = Cartesian2d<LogCoord<f64>, SegmentedCoord<RangedCoordusize>>;
+
+/// The axis, labels and caption shared by the report's charts: one
+/// horizontal band per cell, rank 1 (`labels[0]`) on top, over a log time
+/// axis from `lo` to `hi` described by `x_desc`. Returns the chart to draw
+/// the cells on; band `n - 1 - i` holds `labels[i]`.
+pub fn band_chart<'a, 'b>(
+    area: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    caption: String,
+    labels: &[String],
+    label_px: u32,
+    (lo, hi): (f64, f64),
+    x_desc: &str,
+) -> Result<ChartContext<'a, SVGBackend<'b>, BandCoord>> {
+    let n = labels.len();
+    let err = |e: &dyn std::fmt::Display| anyhow!("drawing the chart: {e}");
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, ("sans-serif", 17))
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(label_px)
+        .build_cartesian_2d((lo..hi).log_scale(), (0..n).into_segmented())
+        .map_err(|e| err(&e))?;
+    let label_of = |v: &SegmentValue<usize>| match v {
+        // Rank 1 is drawn at the top: band n-1.
+        SegmentValue::CenterOf(i) if *i < n => labels[n - 1 - i].clone(),
+        _ => String::new(),
+    };
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(n + 1)
+        .y_label_formatter(&label_of)
+        .x_label_formatter(&|v| format_ns(*v))
+        .x_desc(x_desc)
+        .label_style(("sans-serif", 13))
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()
+        .map_err(|e| err(&e))?;
+    Ok(chart)
 }
 
 /// The section's chart as an SVG document; `None` when nothing was ranked.
@@ -49,31 +94,11 @@ pub fn render(section: &Section) -> Result<Option<String>> {
         let err = |e: &dyn std::fmt::Display| anyhow!("drawing the chart: {e}");
         root.fill(&WHITE).map_err(|e| err(&e))?;
         let caption = format!("{} · median dispense time, whisker min…max (log scale)", super::title(section));
-        let mut chart = ChartBuilder::on(&root)
-            .caption(caption, ("sans-serif", 17))
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(label_px)
-            .build_cartesian_2d((lo..hi).log_scale(), (0..n).into_segmented())
-            .map_err(|e| err(&e))?;
-        let label_of = |v: &SegmentValue<usize>| match v {
-            // Rank 1 is drawn at the top: band n-1.
-            SegmentValue::CenterOf(i) if *i < n => labels[n - 1 - i].clone(),
-            _ => String::new(),
-        };
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(n + 1)
-            .y_label_formatter(&label_of)
-            .x_label_formatter(&|v| format_ns(*v))
-            .x_desc("time for all numbers of one sample (log scale)")
-            .label_style(("sans-serif", 13))
-            .light_line_style(RGBColor(235, 235, 235))
-            .draw()
-            .map_err(|e| err(&e))?;
+        let range = (lo, hi);
+        let mut chart =
+            band_chart(&root, caption, &labels, label_px, range, "time for all numbers of one sample (log scale)")?;
         let band = |i: usize| n - 1 - i;
-        for family in [Family::Baseline, Family::Atomic, Family::Lock, Family::Channel, Family::Actor] {
+        for family in crate::results::FAMILY_ORDER {
             let ours: Vec<(usize, &super::Row)> =
                 rows.iter().enumerate().filter(|(_, r)| r.record.family == family).collect();
             if ours.is_empty() {

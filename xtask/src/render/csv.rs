@@ -45,9 +45,13 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(COLUMNS)?;
     for r in &results.records {
-        let stats = Stats::compute(&r.dispense_ns, &r.setup_ns, r.workload.total());
+        // A cell that did not finish carries no figure: sorted in a
+        // spreadsheet, a broken variant must never rank first.
+        let ok = r.is_ok();
+        let stats = Stats::compute(&r.dispense_ns, &r.setup_ns, r.workload.total()).filter(|_| ok);
         let stat = |f: fn(&Stats) -> f64| stats.as_ref().map(|s| f(s).to_string()).unwrap_or_default();
-        let res = r.resources.as_ref();
+        let res = r.resources.as_ref().filter(|_| ok);
+        let latency = r.latency.as_ref().filter(|_| ok);
         let opt = |v: Option<String>| v.unwrap_or_default();
         let row: [String; 31] = [
             r.runtime.clone(),
@@ -75,16 +79,28 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
             opt(res.map(|x| x.voluntary_switches.to_string())),
             opt(res.map(|x| x.involuntary_switches.to_string())),
             opt(res.map(|x| x.peak_rss_kib.to_string())),
-            opt(r.latency.as_ref().map(|l| l.p50_ns.to_string())),
-            opt(r.latency.as_ref().map(|l| l.p90_ns.to_string())),
-            opt(r.latency.as_ref().map(|l| l.p99_ns.to_string())),
-            opt(r.latency.as_ref().map(|l| l.p999_ns.to_string())),
-            opt(r.latency.as_ref().map(|l| l.max_ns.to_string())),
+            opt(latency.map(|l| l.p50_ns.to_string())),
+            opt(latency.map(|l| l.p90_ns.to_string())),
+            opt(latency.map(|l| l.p99_ns.to_string())),
+            opt(latency.map(|l| l.p999_ns.to_string())),
+            opt(latency.map(|l| l.max_ns.to_string())),
             opt(r.error.clone()),
         ];
         w.write_record(&row)?;
     }
     Ok(w.into_inner()?)
+}
+
+/// The results.csv exporter.
+pub struct Csv;
+
+impl super::Exporter for Csv {
+    fn file_name(&self) -> Option<&'static str> {
+        Some("results.csv")
+    }
+    fn serialize(&self, results: &Results) -> Result<Vec<u8>> {
+        render(results)
+    }
 }
 
 #[cfg(test)]

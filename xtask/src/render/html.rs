@@ -8,30 +8,51 @@ use crate::results::Results;
 use anyhow::Result;
 use std::fmt::Write;
 
+/// The one stylesheet of every page xtask writes (report.html, sweep.html).
 const STYLE: &str = "
-body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 2em auto; max-width: 1320px; color: #222; padding: 0 1em; }
+body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 2em auto; max-width: 1460px; color: #222; padding: 0 1em; }
 h1 { font-size: 1.6em; margin-bottom: 0.2em; }
 h2 { font-size: 1.3em; margin-top: 2em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
 .meta { color: #444; font-size: 0.9em; margin: 0.2em 0; }
-.note { color: #555; font-size: 0.9em; }
+.note { color: #555; font-size: 0.9em; max-width: 60em; }
 .warn { color: #a40000; font-weight: bold; }
 table { border-collapse: collapse; font-size: 0.85em; margin: 1em 0; }
 th, td { padding: 3px 9px; border-bottom: 1px solid #e4e4e4; white-space: nowrap; }
 th { background: #f4f4f4; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.bad { text-align: right; color: #a40000; font-weight: bold; }
 tr.unranked td { color: #a40000; }
 .swatch { display: inline-block; width: 0.8em; height: 0.8em; margin-right: 0.4em; border-radius: 2px; vertical-align: baseline; }
 pre { background: #f7f7f7; padding: 0.8em; font-size: 0.85em; overflow-x: auto; }
 .chart { overflow-x: auto; }
+.chart svg { max-width: 100%; height: auto; }
 ";
+
+/// The start of a page: doctype, head with the stylesheet, `<body>` and
+/// its `<h1>`. [`page_end`] closes it.
+pub fn page_start(out: &mut String, title: &str, heading: &str) {
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
+    let _ = writeln!(out, "<title>{}</title>", escape(title));
+    let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>", escape(heading));
+}
+
+/// The end of a page begun with [`page_start`].
+pub fn page_end(out: &mut String) {
+    out.push_str("</body>\n</html>\n");
+}
+
+/// An SVG document as an element inside the page: its XML prolog dropped.
+pub fn inline_svg(svg: &str) -> &str {
+    let svg = svg.trim_start();
+    let svg = if svg.starts_with("<?xml") { svg.find("?>").map_or(svg, |i| &svg[i + 2..]) } else { svg };
+    svg.trim()
+}
 
 /// Renders the whole report as an HTML page.
 pub fn render(results: &Results) -> Result<String> {
     let mut out = String::new();
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
-    out.push_str("<title>dispenser-bench report</title>\n");
-    let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>\n<h1>dispenser-bench report</h1>");
+    page_start(&mut out, "dispenser-bench report", "dispenser-bench report");
     for line in super::header(results) {
         let class = if line.starts_with("INTERRUPTED") { "meta warn" } else { "meta" };
         let _ = writeln!(out, "<p class=\"{class}\">{}</p>", escape(&line));
@@ -47,7 +68,8 @@ pub fn render(results: &Results) -> Result<String> {
     for (name, meaning) in super::COLUMN_NOTES {
         let _ = writeln!(out, "<dt><b>{}</b></dt><dd>{}</dd>", escape(name), escape(meaning));
     }
-    out.push_str("</dl>\n</body>\n</html>\n");
+    out.push_str("</dl>\n");
+    page_end(&mut out);
     Ok(out)
 }
 
@@ -57,10 +79,7 @@ fn render_section(out: &mut String, section: &Section) -> Result<()> {
         let _ = writeln!(out, "<p class=\"note\">{}</p>", escape(note));
     }
     if let Some(svg) = super::chart::render(section)? {
-        // The SVG is plotters' own XML; only its XML prolog, if any, must go.
-        let svg = svg.trim_start_matches(|c| c != '<').to_string();
-        let svg = if svg.starts_with("<?xml") { svg[svg.find("?>").map_or(0, |i| i + 2)..].to_string() } else { svg };
-        let _ = writeln!(out, "<div class=\"chart\">{}</div>", svg.trim());
+        let _ = writeln!(out, "<div class=\"chart\">{}</div>", inline_svg(&svg));
     }
     out.push_str("<table>\n<thead><tr>");
     for h in HEADER {
@@ -123,6 +142,18 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// The report.html exporter.
+pub struct Html;
+
+impl super::Exporter for Html {
+    fn file_name(&self) -> Option<&'static str> {
+        Some("report.html")
+    }
+    fn serialize(&self, results: &Results) -> Result<Vec<u8>> {
+        Ok(render(results)?.into_bytes())
+    }
 }
 
 #[cfg(test)]

@@ -48,7 +48,7 @@ pub fn rows<'a>(section: &Section<'a>) -> Vec<(&'a Record, &'a LatencyStats)> {
 /// One row's cells, in [`HEADER`] order.
 pub fn cells(r: &Record, l: &LatencyStats) -> [String; 8] {
     let [p50, p90, p99, p999, max] = values(l).map(|v| format_ns(v as f64));
-    [r.runtime_label(), r.variant.clone(), p50, p90, p99, p999, max, super::group(l.count)]
+    [r.runtime_label(), r.variant.clone(), p50, p90, p99, p999, max, super::thousands(l.count)]
 }
 
 /// `Latency per request, 10 x 100,000`.
@@ -89,7 +89,7 @@ pub fn render_markdown(out: &mut String, section: &Section) {
     let _ = writeln!(out, "| {} |", HEADER.join(" | "));
     let _ = writeln!(out, "|---|---|{}", "---:|".repeat(HEADER.len() - 2));
     for (r, l) in &rows {
-        let _ = writeln!(out, "| {} |", cells(r, l).map(|c| c.replace('|', "\\|")).join(" | "));
+        let _ = writeln!(out, "| {} |", cells(r, l).map(|c| super::markdown::escape(&c)).join(" | "));
     }
 }
 
@@ -101,7 +101,7 @@ pub fn render_html(out: &mut String, section: &Section) -> Result<()> {
     }
     let _ = writeln!(out, "<h3>{}</h3>\n<p class=\"note\">{}</p>", escape(&title(section)), escape(NOTE));
     if let Some(svg) = chart(section)? {
-        let _ = writeln!(out, "<div class=\"chart\">{}</div>", super::sweep_html::inline_svg(&svg));
+        let _ = writeln!(out, "<div class=\"chart\">{}</div>", super::html::inline_svg(&svg));
     }
     out.push_str("<table>\n<thead><tr>");
     for h in HEADER {
@@ -120,17 +120,18 @@ pub fn render_html(out: &mut String, section: &Section) -> Result<()> {
     Ok(())
 }
 
-/// Writes `latency-<N>x<T>.svg` into `dir` for every workload with latency
-/// data, with the machine line (CPU, cores, date) at its foot.
-pub fn write_charts(dir: &std::path::Path, results: &crate::results::Results) -> Result<()> {
+/// `latency-<N>x<T>.svg` for every workload with latency data, with the
+/// machine line (CPU, cores, date) at its foot: (file name, SVG).
+pub fn charts(results: &crate::results::Results) -> Result<Vec<(String, String)>> {
     let foot = super::sweep_chart::machine_line(results);
+    let mut out = Vec::new();
     for section in super::sections(results) {
         if let Some(svg) = chart_with_foot(&section, Some(&foot))? {
             let name = format!("latency-{}x{}.svg", section.workload.consumers, section.workload.per_consumer);
-            crate::collate::write_atomic(&dir.join(name), svg.as_bytes())?;
+            out.push((name, svg));
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 /// The section's latency chart as an SVG document; `None` without latency data.
@@ -172,29 +173,9 @@ pub fn chart_with_foot(section: &Section, foot: Option<&str>) -> Result<Option<S
             base.draw_text(&format!("machine: {text}"), &style, (12, 28)).map_err(|e| err(&e))?;
         }
         let caption = format!("{} · percentiles per cell (log scale)", title(section));
-        let mut chart = ChartBuilder::on(&top)
-            .caption(caption, ("sans-serif", 17))
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(label_px)
-            .build_cartesian_2d((lo..hi).log_scale(), (0..n).into_segmented())
-            .map_err(|e| err(&e))?;
+        let mut chart =
+            super::chart::band_chart(&top, caption, &labels, label_px, (lo, hi), "time per request (log scale)")?;
         let band = |i: usize| n - 1 - i;
-        let label_of = |v: &SegmentValue<usize>| match v {
-            SegmentValue::CenterOf(i) if *i < n => labels[n - 1 - i].clone(),
-            _ => String::new(),
-        };
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(n + 1)
-            .y_label_formatter(&label_of)
-            .x_label_formatter(&|v| format_ns(*v))
-            .x_desc("time per request (log scale)")
-            .label_style(("sans-serif", 13))
-            .light_line_style(RGBColor(235, 235, 235))
-            .draw()
-            .map_err(|e| err(&e))?;
         chart
             .draw_series(rows.iter().enumerate().map(|(i, (_, l))| {
                 let y = SegmentValue::CenterOf(band(i));

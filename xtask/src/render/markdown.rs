@@ -2,6 +2,7 @@
 
 use super::{HEADER, NUMERIC, Section};
 use crate::results::Results;
+use anyhow::Result;
 use std::fmt::Write;
 
 /// Renders the whole report as Markdown.
@@ -46,14 +47,29 @@ fn render_section(out: &mut String, section: &Section) {
     }
     let summary = super::summary(section);
     if !summary.is_empty() {
-        let _ = writeln!(out, "\n```text\n{}\n```", summary.join("\n"));
+        // Inside the fence HTML is inert; only a line break in a name could end a line early.
+        let lines: Vec<String> = summary.iter().map(|l| l.replace(['\r', '\n'], " ")).collect();
+        let _ = writeln!(out, "\n```text\n{}\n```", lines.join("\n"));
     }
     super::latency::render_markdown(out, section);
 }
 
-/// Keeps a cell inside its column: pipes escaped, no line breaks.
-fn escape(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+/// Keeps text inside its table cell and out of the page's markup: pipes
+/// escaped, line breaks made spaces, HTML made inert (`<` becomes `&lt;`).
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('|', "\\|").replace(['\r', '\n'], " ")
+}
+
+/// The report.md exporter.
+pub struct Markdown;
+
+impl super::Exporter for Markdown {
+    fn file_name(&self) -> Option<&'static str> {
+        Some("report.md")
+    }
+    fn serialize(&self, results: &Results) -> Result<Vec<u8>> {
+        Ok(render(results).into_bytes())
+    }
 }
 
 #[cfg(test)]

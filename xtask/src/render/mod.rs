@@ -1,6 +1,8 @@
 //! Reports, computed from a [`Results`] alone so `cargo xtask report`
-//! rebuilds them: one [`Section`] per workload holds the ranked rows, the
-//! unranked cells and the notes; each output format only lays them out.
+//! rebuilds them. [`crate::collate`] ranks the cells into one [`Section`]
+//! per workload; this module holds the report's wording (header, summary,
+//! column notes, the cells of a row) and one [`Exporter`] per format, each
+//! of which only lays the sections out.
 
 pub mod chart;
 pub mod csv;
@@ -11,10 +13,77 @@ pub mod sweep_chart;
 pub mod sweep_html;
 pub mod terminal;
 
-use crate::results::Results;
-use dispenser_core::stats::Stats;
+pub use crate::collate::{Row, Section, sections};
+use crate::results::{FAMILY_ORDER, Results};
+pub use crate::units::{format_ratio, thousands};
+use anyhow::Result;
+use dispenser_core::Record;
 use dispenser_core::table::{format_kib, format_ns};
-use dispenser_core::{Family, Record, Workload};
+
+/// One output format: turns a whole run into the bytes of one file (or
+/// of the terminal report), as hyperfine's exporters do.
+pub trait Exporter {
+    /// The file it writes in a run folder; `None` for the terminal.
+    fn file_name(&self) -> Option<&'static str>;
+    /// The rendered bytes.
+    fn serialize(&self, results: &Results) -> Result<Vec<u8>>;
+}
+
+/// results.json: the run itself, from which every other format is rebuilt.
+pub struct Json;
+
+impl Exporter for Json {
+    fn file_name(&self) -> Option<&'static str> {
+        Some(crate::results::RESULTS_JSON)
+    }
+    fn serialize(&self, results: &Results) -> Result<Vec<u8>> {
+        Ok(serde_json::to_vec_pretty(results)?)
+    }
+}
+
+/// The formats of a report, in the order they are written (results.json
+/// is written apart: only a run writes it, never `cargo xtask report`).
+pub fn report_exporters() -> [&'static dyn Exporter; 3] {
+    [&csv::Csv, &markdown::Markdown, &html::Html]
+}
+
+/// Prints what `exporter` renders on stdout (the terminal report).
+pub fn print(exporter: &dyn Exporter, results: &Results) -> Result<()> {
+    use std::io::Write;
+    let bytes = exporter.serialize(results)?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(&bytes)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// True when `results` came from `cargo xtask sweep` (its command line says so).
+pub fn is_sweep(results: &Results) -> bool {
+    results.run.command.get(1).is_some_and(|a| a == "sweep")
+}
+
+/// Every report file of a run, rendered in memory: (file name, bytes).
+/// Rendering all of them before writing any means a results file that
+/// cannot be rendered leaves no partial outputs behind.
+pub fn report_files(results: &Results) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    for e in report_exporters() {
+        if let Some(name) = e.file_name() {
+            files.push((name.to_string(), e.serialize(results)?));
+        }
+    }
+    for (name, svg) in latency::charts(results)? {
+        files.push((name, svg.into_bytes()));
+    }
+    if is_sweep(results) {
+        let charts = sweep_chart::render_all(results)?;
+        for (stem, svg) in &charts {
+            files.push((format!("sweep-{stem}.svg"), svg.clone().into_bytes()));
+        }
+        files.push(("sweep.html".into(), sweep_html::render(results, &charts).into_bytes()));
+    }
+    Ok(files)
+}
 
 /// Column titles of the ranked tables, shared by every format.
 pub const HEADER: [&str; 10] = [
@@ -32,139 +101,6 @@ pub const HEADER: [&str; 10] = [
 
 /// Columns aligned right (numbers).
 pub const NUMERIC: [bool; 10] = [true, false, false, true, true, true, true, true, true, true];
-
-/// A ranked cell.
-#[derive(Debug, Clone)]
-pub struct Row<'a> {
-    /// 1 is the fastest median.
-    pub rank: usize,
-    /// The record.
-    pub record: &'a Record,
-    /// Its statistics, computed from its raw samples by core.
-    pub stats: Stats,
-    /// Median over the fastest median.
-    pub ratio: f64,
-    /// Uncertainty of `ratio`, from both spreads.
-    pub ratio_err: f64,
-}
-
-/// Everything a report shows for one workload.
-#[derive(Debug, Clone)]
-pub struct Section<'a> {
-    /// The workload.
-    pub workload: Workload,
-    /// Valid cells, fastest first.
-    pub rows: Vec<Row<'a>>,
-    /// Cells that timed out, failed, hung or were invalid: never ranked.
-    pub unranked: Vec<&'a Record>,
-    /// Caveats for reading this workload's numbers (cores vs consumers).
-    pub notes: Vec<String>,
-}
-
-/// The sections of a run, fewest consumers first.
-pub fn sections(results: &Results) -> Vec<Section<'_>> {
-    let mut workloads: Vec<Workload> = Vec::new();
-    for r in &results.records {
-        if !workloads.contains(&r.workload) {
-            workloads.push(r.workload);
-        }
-    }
-    workloads.sort_by_key(|w| (w.consumers, w.per_consumer));
-    let cores = results.machine.as_ref().map(|m| m.logical_cores);
-    workloads.into_iter().map(|w| section(results, w, cores)).collect()
-}
-
-fn section(results: &Results, workload: Workload, cores: Option<usize>) -> Section<'_> {
-    let records: Vec<&Record> = results.records.iter().filter(|r| r.workload == workload).collect();
-    let mut ranked: Vec<(&Record, Stats)> = Vec::new();
-    let mut unranked = Vec::new();
-    for r in records.iter().copied() {
-        match Stats::compute(&r.dispense_ns, &r.setup_ns, r.workload.total()).filter(|_| r.is_ok()) {
-            Some(s) => ranked.push((r, s)),
-            None => unranked.push(r),
-        }
-    }
-    ranked.sort_by(|a, b| a.1.median_ns.total_cmp(&b.1.median_ns));
-    let rows = match ranked.first() {
-        None => Vec::new(),
-        Some((_, best)) => {
-            let best = best.clone();
-            ranked
-                .into_iter()
-                .enumerate()
-                .map(|(i, (record, stats))| {
-                    let (ratio, ratio_err) = ratio(&stats, &best);
-                    Row { rank: i + 1, record, stats, ratio, ratio_err }
-                })
-                .collect()
-        }
-    };
-    let cores = cores.or_else(|| records.first().map(|r| r.host.logical_cores)).unwrap_or(1);
-    Section { workload, rows, unranked, notes: notes(workload, cores) }
-}
-
-fn notes(w: Workload, cores: usize) -> Vec<String> {
-    let mut notes = vec![format!(
-        "{} consumers x {} numbers each = {} numbers per sample, on {cores} logical core{}.",
-        group(w.consumers as u64),
-        group(w.per_consumer as u64),
-        group(w.total()),
-        if cores == 1 { "" } else { "s" }
-    )];
-    if w.consumers + 1 > cores {
-        notes.push(format!(
-            "Oversubscribed: {} consumers + 1 producer on {cores} cores. OS-thread variants take turns on the cores \
-             (a round trip costs context switches); async variants multiplex their tasks on the runtime's workers.",
-            group(w.consumers as u64)
-        ));
-    }
-    notes
-}
-
-/// A rough standard deviation from a record's spread: the IQR of a normal
-/// distribution is 1.349 σ. Used to carry uncertainty into ratios.
-pub fn sigma(s: &Stats) -> f64 {
-    s.iqr_ns / 1.349
-}
-
-/// `a / b` of medians with its uncertainty propagated from both spreads, as
-/// hyperfine does; a zero median gives an infinite ratio, never a panic.
-pub fn ratio(a: &Stats, b: &Stats) -> (f64, f64) {
-    if a.median_ns <= 0.0 || b.median_ns <= 0.0 {
-        return if a.median_ns == b.median_ns { (1.0, 0.0) } else { (f64::INFINITY, 0.0) };
-    }
-    let r = a.median_ns / b.median_ns;
-    let rel = ((sigma(a) / a.median_ns).powi(2) + (sigma(b) / b.median_ns).powi(2)).sqrt();
-    (r, r * rel)
-}
-
-/// `1,000,000`.
-pub fn group(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `12.3 ± 0.4` (or `1.00` for the fastest).
-pub fn format_ratio(ratio: f64, err: f64) -> String {
-    if ratio == 1.0 && err == 0.0 {
-        return "1.00".into();
-    }
-    let digits = if ratio >= 100.0 {
-        0
-    } else if ratio >= 10.0 {
-        1
-    } else {
-        2
-    };
-    format!("{ratio:.digits$} ± {err:.digits$}")
-}
 
 /// A ranked row's cells, in [`HEADER`] order.
 pub fn row_cells(row: &Row) -> [String; 10] {
@@ -213,7 +149,7 @@ pub fn failure_line(r: &Record) -> String {
 pub fn summary(section: &Section) -> Vec<String> {
     let Some(first) = section.rows.first() else { return Vec::new() };
     let mut picks: Vec<(&Row, String)> = Vec::new();
-    for family in [Family::Baseline, Family::Atomic, Family::Lock, Family::Channel, Family::Actor] {
+    for family in FAMILY_ORDER {
         if let Some(best) = section.rows.iter().skip(1).find(|r| r.record.family == family) {
             picks.push((best, format!("fastest {}", family.as_str())));
         }
@@ -303,7 +239,11 @@ pub const COLUMN_NOTES: [(&str, &str); 9] = [
 
 /// `10x100000`, as a heading.
 pub fn title(section: &Section) -> String {
-    format!("Workload {} x {}", group(section.workload.consumers as u64), group(section.workload.per_consumer as u64))
+    format!(
+        "Workload {} x {}",
+        thousands(section.workload.consumers as u64),
+        thousands(section.workload.per_consumer as u64)
+    )
 }
 
 #[cfg(test)]
@@ -311,7 +251,7 @@ pub mod tests {
     use super::*;
     use crate::results::tests::{failed, record};
     use crate::results::{Results, RunInfo};
-    use dispenser_core::Status;
+    use dispenser_core::{Status, Workload};
 
     /// Two workloads, five runtimes' worth of rows, a timeout and a failure.
     pub fn sample_results() -> Results {
@@ -347,21 +287,6 @@ pub mod tests {
     }
 
     #[test]
-    fn sections_rank_by_median_and_keep_failures_apart() {
-        let results = sample_results();
-        let s = sections(&results);
-        assert_eq!(s.iter().map(|s| s.workload).collect::<Vec<_>>(), [Workload::FEW, Workload::MANY]);
-        let names: Vec<&str> = s[0].rows.iter().map(|r| r.record.variant.as_str()).collect();
-        assert_eq!(names, ["single-thread", "atomic", "std-mutex", "oneshot-actor", "crossbeam-bounded"]);
-        assert_eq!(s[0].rows[0].ratio, 1.0);
-        assert!((s[0].rows[1].ratio - 3.8 / 1.45).abs() < 1e-9);
-        assert!(s[0].rows[1].ratio_err > 0.0);
-        assert_eq!(s[0].unranked.len(), 1);
-        assert_eq!(s[0].unranked[0].status, Status::Timeout);
-        assert!(s[1].notes.iter().any(|n| n.contains("Oversubscribed: 1,000 consumers")));
-    }
-
-    #[test]
     fn the_summary_names_the_best_of_each_family_and_the_slowest() {
         let results = sample_results();
         let s = sections(&results);
@@ -370,26 +295,5 @@ pub mod tests {
         assert!(lines[1].contains("times faster than atomic on sync (threads) [fastest atomic]"), "{lines:?}");
         assert!(lines.last().unwrap().contains("crossbeam-bounded on sync (threads) [fastest channel, slowest]"));
         assert!(lines.iter().any(|l| l.contains("oneshot-actor on tokio (multi-thread, 2 workers) [fastest actor]")));
-    }
-
-    #[test]
-    fn ratios_are_guarded_and_formatted() {
-        let s = |m: f64, iqr: f64| {
-            Stats::compute(&[m as u64], &[], 1)
-                .map(|mut s| {
-                    s.iqr_ns = iqr;
-                    s
-                })
-                .unwrap()
-        };
-        assert_eq!(ratio(&s(0.0, 0.0), &s(0.0, 0.0)), (1.0, 0.0));
-        assert!(ratio(&s(5.0, 0.0), &s(0.0, 0.0)).0.is_infinite());
-        let (r, e) = ratio(&s(200.0, 0.0), &s(100.0, 13.49));
-        assert_eq!(r, 2.0);
-        assert!((e - 0.2).abs() < 1e-9);
-        assert_eq!(format_ratio(2.0, 0.2), "2.00 ± 0.20");
-        assert_eq!(format_ratio(123.4, 5.0), "123 ± 5");
-        assert_eq!(group(1_000_000), "1,000,000");
-        assert_eq!(group(10), "10");
     }
 }

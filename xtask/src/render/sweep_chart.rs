@@ -105,7 +105,7 @@ pub fn collect(results: &Results) -> Vec<RuntimeSweep> {
                 let mut variants: Vec<(usize, String, Family)> = Vec::new();
                 for r in &cells {
                     if !variants.iter().any(|(_, v, _)| v == &r.variant) {
-                        let order = crate::sweep::FAMILIES.iter().position(|f| *f == r.family).unwrap_or(9);
+                        let order = crate::results::FAMILY_ORDER.iter().position(|f| *f == r.family).unwrap_or(9);
                         variants.push((order, r.variant.clone(), r.family));
                     }
                 }
@@ -239,7 +239,7 @@ fn render(s: &RuntimeSweep, x: (f64, f64), y: (f64, f64), cores: usize, total: u
         let title = format!(
             "{} · ns per number vs consumers, {} numbers per point (log-log, median)",
             s.label(),
-            super::group(total)
+            super::thousands(total)
         );
         head.draw_text(&title, &("sans-serif", 17).into_font().color(&BLACK), (12, 8)).map_err(|e| err(&e))?;
         // One legend for every panel, above them, so it never hides a line.

@@ -3,28 +3,13 @@
 //! consumer count (median ns per number, or the status of a point that did
 //! not succeed). Self-contained, well-formed XML, like report.html.
 
-use super::html::escape;
+use super::html::{escape, inline_svg, page_end, page_start};
 use super::sweep_chart::{self, RuntimeSweep};
 use crate::results::Results;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 use dispenser_core::Status;
 use std::fmt::Write;
-
-const STYLE: &str = "
-body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 2em auto; max-width: 1460px; color: #222; padding: 0 1em; }
-h1 { font-size: 1.6em; margin-bottom: 0.2em; }
-h2 { font-size: 1.3em; margin-top: 2em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
-.meta { color: #444; font-size: 0.9em; margin: 0.2em 0; }
-.note { color: #555; font-size: 0.9em; max-width: 60em; }
-table { border-collapse: collapse; font-size: 0.85em; margin: 1em 0; }
-th, td { padding: 3px 9px; border-bottom: 1px solid #e4e4e4; white-space: nowrap; }
-th { background: #f4f4f4; text-align: left; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.bad { text-align: right; color: #a40000; font-weight: bold; }
-.chart { overflow-x: auto; }
-.chart svg { max-width: 100%; height: auto; }
-";
 
 /// The table of one runtime: header cells, then rows of cells.
 pub fn table(s: &RuntimeSweep) -> (Vec<String>, Vec<Vec<String>>) {
@@ -80,10 +65,7 @@ pub fn render_terminal(results: &Results) -> String {
 /// sweep.html, with `charts` (file stem, SVG) as rendered for the files.
 pub fn render(results: &Results, charts: &[(String, String)]) -> String {
     let mut out = String::new();
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
-    out.push_str("<title>dispenser-bench sweep</title>\n");
-    let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>\n<h1>dispenser-bench scaling sweep</h1>");
+    page_start(&mut out, "dispenser-bench sweep", "dispenser-bench scaling sweep");
     for line in super::header(results) {
         let _ = writeln!(out, "<p class=\"meta\">{}</p>", escape(&line));
     }
@@ -132,15 +114,20 @@ pub fn render(results: &Results, charts: &[(String, String)]) -> String {
         }
         out.push_str("</ul>\n");
     }
-    out.push_str("</body>\n</html>\n");
+    page_end(&mut out);
     out
 }
 
-/// An SVG document as an element inside the page: its XML prolog dropped.
-pub fn inline_svg(svg: &str) -> &str {
-    let svg = svg.trim_start();
-    let svg = if svg.starts_with("<?xml") { svg.find("?>").map_or(svg, |i| &svg[i + 2..]) } else { svg };
-    svg.trim()
+/// The sweep's terminal exporter: what `cargo xtask sweep` prints.
+pub struct SweepTerminal;
+
+impl super::Exporter for SweepTerminal {
+    fn file_name(&self) -> Option<&'static str> {
+        None
+    }
+    fn serialize(&self, results: &Results) -> anyhow::Result<Vec<u8>> {
+        Ok(render_terminal(results).into_bytes())
+    }
 }
 
 #[cfg(test)]

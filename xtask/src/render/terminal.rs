@@ -58,6 +58,18 @@ fn render_section(out: &mut String, section: &Section) {
     super::latency::render_terminal(out, section);
 }
 
+/// The terminal exporter: what bench and report print on stdout.
+pub struct Terminal;
+
+impl super::Exporter for Terminal {
+    fn file_name(&self) -> Option<&'static str> {
+        None
+    }
+    fn serialize(&self, results: &Results) -> anyhow::Result<Vec<u8>> {
+        Ok(render(results).into_bytes())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::render::tests::sample_results;
