@@ -17,6 +17,10 @@ pub enum Family {
     Channel,
     /// The request carries a one-shot reply sender.
     Actor,
+    /// Not known: a row for a runtime that could not even list its
+    /// variants (or a family newer than this reader). Never ranked.
+    #[serde(other)]
+    Unknown,
 }
 
 impl Family {
@@ -28,6 +32,7 @@ impl Family {
             Family::Lock => "lock",
             Family::Channel => "channel",
             Family::Actor => "actor",
+            Family::Unknown => "unknown",
         }
     }
 }

@@ -70,11 +70,18 @@ mod tests {
     use std::sync::atomic::AtomicBool;
 
     const MARKER: &str = "[package.metadata.dispenser-bench]\nruntime = true";
+    /// A runtime that lists two variants, as `--list --format json` does.
+    const GOOD_MAIN: &str = r#"fn main() {
+    for name in ["one", "two"] {
+        println!("{{\"name\":\"{name}\",\"family\":\"atomic\",\"primitive\":\"p\",\"capacity\":null}}");
+    }
+}
+"#;
 
     #[test]
     fn a_crate_that_does_not_build_or_list_fails_alone() {
         let (dir, metadata) = workspace_with_mains(&[
-            ("good-bench", MARKER, "fn main() { println!(\"one\\ntwo\"); }\n"),
+            ("good-bench", MARKER, GOOD_MAIN),
             ("broken-bench", MARKER, "fn main() { this does not compile }\n"),
             ("mute-bench", MARKER, "fn main() { eprintln!(\"no list today\"); std::process::exit(3); }\n"),
         ]);

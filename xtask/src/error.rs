@@ -15,6 +15,12 @@ impl std::fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
+impl From<dispenser_core::limits::LimitError> for UsageError {
+    fn from(e: dispenser_core::limits::LimitError) -> Self {
+        UsageError(e.to_string())
+    }
+}
+
 /// Shorthand for an `anyhow::Error` carrying a [`UsageError`].
 pub fn usage(msg: impl Into<String>) -> anyhow::Error {
     UsageError(msg.into()).into()

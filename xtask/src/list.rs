@@ -10,7 +10,7 @@ use crate::plan::{self, Target, VariantInfo};
 use crate::process::{self, End};
 use crate::results::BenchSettings;
 use dispenser_core::record::Executor;
-use dispenser_core::{Record, Status};
+use dispenser_core::{Family, Record, Status};
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Arc;
@@ -28,7 +28,7 @@ pub fn list(target: &Target, stop: &AtomicBool) -> Result<Vec<VariantInfo>, Stri
     let out =
         process::run(cmd, LIST_TIMEOUT, stop).map_err(|e| format!("could not run {}: {e}", target.exe.display()))?;
     let why = match &out.end {
-        End::Exited(s) if s.success() => return VariantInfo::parse_list(&out.stdout),
+        End::Exited(s) if s.success() => return plan::parse_list(&out.stdout),
         End::Exited(s) => process::describe(s),
         End::TimedOut => format!("no answer within {} s", LIST_TIMEOUT.as_secs()),
         End::Interrupted => "interrupted".into(),
@@ -71,7 +71,7 @@ pub fn list_targets(chosen: &[RuntimeCrate], built: &Built, settings: &BenchSett
 
 /// Records for a target that could not run at all: one per workload, named `*`.
 fn broken(target: &Target, settings: &BenchSettings, why: String) -> Vec<Record> {
-    let all = VariantInfo { name: "*".into(), family: None, primitive: None };
+    let all = VariantInfo { name: "*".into(), family: Family::Unknown, primitive: "unknown".into(), capacity: None };
     settings.workloads.iter().map(|&w| unmeasured(target, &all, w, settings, Status::Failed, why.clone())).collect()
 }
 

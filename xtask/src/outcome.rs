@@ -60,9 +60,8 @@ pub fn unmeasured_cell(cell: &Cell, settings: &BenchSettings, status: Status, er
 }
 
 /// A record that holds no measurement: the cell timed out, crashed, or its
-/// runtime did not build or list. Only the names are known; the family,
-/// when the binary did not say, is guessed from the name (see
-/// [`crate::plan::guess_family`]) and the primitive is left `unknown`.
+/// runtime did not build or list. Only what the binary listed is known (for
+/// a runtime that could not list: variant `*`, family unknown).
 pub fn unmeasured(
     target: &Target,
     variant: &VariantInfo,
@@ -78,8 +77,8 @@ pub fn unmeasured(
         runtime: target.runtime.name.clone(),
         executor: target.executor.clone().unwrap_or_else(guess),
         variant: variant.name.clone(),
-        family: variant.family(),
-        primitive: variant.primitive.clone().unwrap_or_else(|| "unknown".into()),
+        family: variant.family,
+        primitive: variant.primitive.clone(),
         workload,
         host: Host::current(),
         settings: Settings {
@@ -144,7 +143,7 @@ pub mod tests {
         let target = crate::plan::targets(&runtime, "/bin/tokio-bench".into()).remove(0);
         Cell {
             target: Arc::new(target),
-            variant: VariantInfo { name: "flume-bounded".into(), family: None, primitive: None },
+            variant: crate::plan::tests_listing("flume-bounded"),
             workload: Workload::QUICK,
         }
     }

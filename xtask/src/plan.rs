@@ -7,65 +7,34 @@ use crate::cli::Sweep;
 use crate::discover::RuntimeCrate;
 use crate::error::{UsageError, is_usage, usage};
 use crate::results::FAMILY_ORDER;
-use dispenser_core::{Executor, Family, Workload};
+use dispenser_core::{Executor, Workload};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
-use serde::Deserialize;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// A variant as `--list` names it. Binaries that print JSON objects from
-/// `--list --format json` also give its family and primitive.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct VariantInfo {
-    /// Name for `--variant`.
-    pub name: String,
-    /// Family, when the binary says.
-    #[serde(default)]
-    pub family: Option<Family>,
-    /// Primitive, when the binary says.
-    #[serde(default)]
-    pub primitive: Option<String>,
-}
+/// A variant as the binary lists it (`--list --format json`): name,
+/// family, primitive and capacity, in core's own type, so nothing is guessed.
+pub use dispenser_core::variant::Listing as VariantInfo;
 
-impl VariantInfo {
-    /// Its family: the binary's word if it gave one, else a guess from its name.
-    pub fn family(&self) -> Family {
-        self.family.unwrap_or_else(|| guess_family(&self.name))
-    }
-
-    /// Reads `--list` output: a name per line, or a JSON object per line.
-    pub fn parse_list(stdout: &[String]) -> Result<Vec<VariantInfo>, String> {
-        let mut out = Vec::new();
-        for line in stdout.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
-            let info = if line.starts_with('{') {
-                serde_json::from_str(line).map_err(|e| format!("bad --list line '{line}': {e}"))?
-            } else if line.contains(char::is_whitespace) {
-                return Err(format!("bad --list line '{line}': a variant name has no spaces"));
-            } else {
-                VariantInfo { name: line.to_string(), family: None, primitive: None }
-            };
-            out.push(info);
+/// Reads `--list --format json` output: one JSON object per line.
+pub fn parse_list(stdout: &[String]) -> Result<Vec<VariantInfo>, String> {
+    let mut out = Vec::new();
+    for line in stdout.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+        let info: VariantInfo = serde_json::from_str(line).map_err(|e| {
+            format!("bad `--list --format json` line '{line}' (expected a JSON object per variant): {e}")
+        })?;
+        if info.name.is_empty() || info.name.contains(char::is_whitespace) {
+            return Err(format!("bad `--list --format json` line '{line}': a variant name is one word"));
         }
-        if out.is_empty() {
-            return Err("--list printed no variant".into());
-        }
-        Ok(out)
+        out.push(info);
     }
-}
-
-/// A family for a record the binary never wrote, from the variant's name.
-/// Only unranked records ever carry a guess.
-pub fn guess_family(name: &str) -> Family {
-    match name {
-        n if n.contains("actor") => Family::Actor,
-        n if n.contains("mutex") || n.contains("lock") => Family::Lock,
-        n if n.contains("atomic") => Family::Atomic,
-        n if n.contains("single") || n.contains("baseline") => Family::Baseline,
-        _ => Family::Channel,
+    if out.is_empty() {
+        return Err("--list printed no variant".into());
     }
+    Ok(out)
 }
 
 /// A runtime binary with one flavor, ready to run.
@@ -217,7 +186,7 @@ pub const PREFERRED: [&str; 3] = ["atomic", "flume-bounded", "oneshot-actor"];
 pub fn default_variants(listed: &[VariantInfo]) -> Vec<VariantInfo> {
     let mut out = Vec::new();
     for f in FAMILY_ORDER {
-        let ours: Vec<&VariantInfo> = listed.iter().filter(|v| v.family() == f).collect();
+        let ours: Vec<&VariantInfo> = listed.iter().filter(|v| v.family == f).collect();
         let pick = ours.iter().find(|v| PREFERRED.contains(&v.name.as_str())).or(ours.first());
         if let Some(v) = pick {
             out.push((*v).clone());
@@ -270,6 +239,21 @@ pub fn sweep(
     Ok(groups)
 }
 
+/// A listing for tests, its family taken from the name the way this
+/// suite's binaries name their variants.
+#[cfg(test)]
+pub fn tests_listing(name: &str) -> VariantInfo {
+    use dispenser_core::Family;
+    let family = match name {
+        n if n.contains("actor") => Family::Actor,
+        n if n.contains("mutex") || n.contains("lock") => Family::Lock,
+        n if n.contains("atomic") => Family::Atomic,
+        n if n.contains("single") => Family::Baseline,
+        _ => Family::Channel,
+    };
+    VariantInfo { name: name.into(), family, primitive: format!("{name}::primitive"), capacity: None }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,7 +271,7 @@ mod tests {
     }
 
     fn names(vs: &[&str]) -> Vec<VariantInfo> {
-        VariantInfo::parse_list(&vs.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap()
+        info(vs)
     }
 
     fn globs(gs: &[&str]) -> Vec<glob::Pattern> {
@@ -341,21 +325,23 @@ mod tests {
     }
 
     #[test]
-    fn list_output_may_be_names_or_json() {
+    fn list_output_is_one_json_object_per_variant() {
         let lines: Vec<String> = vec![
-            "atomic".into(),
-            r#"{"name":"tokio-mutex","family":"lock","primitive":"tokio::sync::Mutex"}"#.into(),
+            r#"{"name":"atomic","family":"atomic","primitive":"AtomicU64::fetch_add","capacity":null}"#.into(),
+            r#"{"name":"tokio-mutex","family":"lock","primitive":"tokio::sync::Mutex","capacity":null}"#.into(),
             "".into(),
         ];
-        let v = VariantInfo::parse_list(&lines).unwrap();
-        assert_eq!(v[0].family, None);
-        assert_eq!(v[1].family, Some(Family::Lock));
-        assert!(VariantInfo::parse_list(&[]).is_err());
-        assert!(VariantInfo::parse_list(&["two words".into()]).is_err());
+        let v = parse_list(&lines).unwrap();
+        assert_eq!((v[0].family, v[1].family), (dispenser_core::Family::Atomic, dispenser_core::Family::Lock));
+        assert!(parse_list(&[]).is_err());
+        assert!(parse_list(&["atomic".into()]).unwrap_err().contains("expected a JSON object"));
+        let spaced = r#"{"name":"two words","family":"lock","primitive":"x","capacity":null}"#;
+        assert!(parse_list(&[spaced.into()]).is_err());
     }
 
+    /// Listings for tests: the family follows the name, as the real binaries list them.
     fn info(names: &[&str]) -> Vec<VariantInfo> {
-        names.iter().map(|n| VariantInfo { name: n.to_string(), family: None, primitive: None }).collect()
+        names.iter().map(|n| tests_listing(n)).collect()
     }
 
     #[test]
@@ -391,14 +377,5 @@ mod tests {
         assert_eq!(sweep(&listed, &globs, &s, 1).unwrap().iter().map(|g| g.cells.len()).sum::<usize>(), 6);
         let none = [glob::Pattern::new("nope").unwrap()];
         assert!(is_usage(&sweep(&listed, &none, &s, 1).unwrap_err()));
-    }
-
-    #[test]
-    fn families_are_guessed_from_names() {
-        assert_eq!(guess_family("tokio-oneshot-actor"), Family::Actor);
-        assert_eq!(guess_family("async-lock-mutex"), Family::Lock);
-        assert_eq!(guess_family("atomic"), Family::Atomic);
-        assert_eq!(guess_family("single-thread"), Family::Baseline);
-        assert_eq!(guess_family("kanal-bounded"), Family::Channel);
     }
 }

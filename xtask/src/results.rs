@@ -5,7 +5,7 @@
 use crate::error::UsageError;
 use crate::machine::Machine;
 use dispenser_core::record::SCHEMA_VERSION;
-use dispenser_core::{Family, Record, Workload};
+use dispenser_core::{Family, Record, Workload, limits};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -47,30 +47,17 @@ pub struct BenchSettings {
     pub bench_args: Vec<String>,
 }
 
-/// Limits the runtime binaries enforce too (core/src/cli.rs and
-/// core/src/tasks/workers.rs hold the same numbers); checked before
-/// anything is built, so a mistake is refused once instead of failing every
-/// cell of the run, and on every results file read.
-pub const MAX_SAMPLES: u64 = 100_000;
-/// Most warm-up samples per cell.
-pub const MAX_WARMUP: u64 = 1_000;
-/// Most seconds for `--budget` and `--timeout`.
-pub const MAX_SECS: f64 = 86_400.0;
-/// Most executor threads for `--workers`.
-pub const MAX_WORKERS: u64 = 1_024;
-
 impl BenchSettings {
-    /// Itself, when every number is within the limits; else the first
-    /// number that is not, worded as for the command line.
+    /// Itself, when every number is within the limits the runtime binaries
+    /// enforce (`dispenser_core::limits`, the one place they are written);
+    /// else the first number that is not, worded as for the command line.
+    /// Checked before anything is built, so a mistake is refused once
+    /// instead of failing every cell, and on every results file read.
     pub fn checked(self) -> Result<Self, UsageError> {
-        if !(1..=MAX_SAMPLES).contains(&self.samples) {
-            return Err(UsageError(format!("--samples must be between 1 and {MAX_SAMPLES}, got {}", self.samples)));
-        }
-        if self.warmup > MAX_WARMUP {
-            return Err(UsageError(format!("--warmup must be at most {MAX_WARMUP}, got {}", self.warmup)));
-        }
-        check_secs("budget", self.budget_s)?;
-        check_secs("timeout", self.timeout_s)?;
+        limits::samples(self.samples)?;
+        limits::warmup(self.warmup)?;
+        limits::seconds("budget", self.budget_s)?;
+        limits::seconds("timeout", self.timeout_s)?;
         if let Some(k) = self.workers {
             check_workers(k)?;
         }
@@ -83,21 +70,9 @@ impl BenchSettings {
     }
 }
 
-/// `--workers K` within its limits.
+/// `--workers K` within the binaries' limit.
 pub fn check_workers(k: u64) -> Result<(), UsageError> {
-    if (1..=MAX_WORKERS).contains(&k) {
-        Ok(())
-    } else {
-        Err(UsageError(format!("--workers must be between 1 and {MAX_WORKERS}, got {k}")))
-    }
-}
-
-fn check_secs(name: &str, secs: f64) -> Result<(), UsageError> {
-    if secs.is_finite() && secs > 0.0 && secs <= MAX_SECS {
-        Ok(())
-    } else {
-        Err(UsageError(format!("--{name} must be more than 0 and at most {MAX_SECS} seconds, got {secs}")))
-    }
+    limits::workers(k).map(drop).map_err(UsageError::from)
 }
 
 /// How the run went, apart from its records.
@@ -240,7 +215,7 @@ pub mod tests {
             runtime: runtime.into(),
             executor: Executor { flavor: "threads".into(), workers: None },
             variant: variant.into(),
-            family: crate::plan::guess_family(variant),
+            family: crate::plan::tests_listing(variant).family,
             primitive: format!("{variant}::primitive"),
             workload,
             host: Host { logical_cores: 2, os: "linux".into() },

@@ -27,6 +27,7 @@ pub fn color(family: Family) -> RGBColor {
         Family::Lock => RGBColor(31, 119, 180),
         Family::Channel => RGBColor(255, 127, 14),
         Family::Actor => RGBColor(148, 103, 189),
+        Family::Unknown => RGBColor(127, 127, 127),
     }
 }
 
