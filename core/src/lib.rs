@@ -6,6 +6,7 @@
 //! [`stats`], [`resources`], the serialized [`Record`] and the command line.
 
 pub mod cli;
+pub mod evidence;
 pub mod latency;
 pub mod record;
 pub mod resources;
