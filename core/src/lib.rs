@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod evidence;
+pub mod fairness;
 pub mod latency;
 pub mod record;
 pub mod resources;
