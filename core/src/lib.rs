@@ -9,6 +9,8 @@
 //! [`Record`], the variant [`variant::Listing`] and the command line.
 
 pub mod cli;
+pub mod evidence;
+pub mod fairness;
 pub mod latency;
 pub mod limits;
 pub mod record;
