@@ -45,9 +45,12 @@ pub struct CommonArgs {
     /// Warm-up samples per variant, validated but not counted.
     #[arg(long, value_name = "W", default_value_t = 1)]
     pub warmup: u64,
-    /// Seconds per variant after which no new counted sample starts (at least 3 are taken).
+    /// Seconds per variant after which no new counted sample starts (once --min-samples are in).
     #[arg(long, value_name = "SECS", default_value_t = 5.0)]
     pub budget: f64,
+    /// Counted samples the budget never cuts below (at most --samples).
+    #[arg(long, value_name = "M", default_value_t = 3)]
+    pub min_samples: u64,
     /// A sample still running after this many seconds is reported as hung.
     #[arg(long, value_name = "SECS", default_value_t = 300.0)]
     pub sample_timeout: f64,
@@ -156,6 +159,7 @@ impl CommonArgs {
     pub fn run_config(&self) -> Result<RunConfig, UsageError> {
         Ok(RunConfig {
             samples: limits::samples(self.samples)?,
+            min_samples: limits::min_samples(self.min_samples)?,
             warmup: limits::warmup(self.warmup)?,
             budget: limits::seconds("budget", self.budget)?,
             sample_timeout: limits::seconds("sample-timeout", self.sample_timeout)?,

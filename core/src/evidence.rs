@@ -51,7 +51,7 @@ impl Interval {
 }
 
 /// What the processes of one cell say about its median.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
     /// Median over every sample of every process.
     pub median: f64,

@@ -12,6 +12,8 @@ pub const MAX_SAMPLES: u64 = 100_000;
 pub const MAX_WARMUP: u64 = 1_000;
 /// Longest budget or deadline, seconds (a day).
 pub const MAX_SECS: f64 = 86_400.0;
+/// Most processes per cell `cargo xtask bench --processes` accepts.
+pub const MAX_PROCESSES: u64 = 100;
 /// Most executor threads `--workers` accepts.
 pub const MAX_WORKERS: u64 = 1024;
 /// Bytes a sample costs per number: the number in a consumer's list (8),
@@ -61,6 +63,16 @@ fn count(flag: &'static str, min: u64, max: u64, got: u64) -> Result<usize, Limi
 /// `--samples`: 1 ..= [`MAX_SAMPLES`].
 pub fn samples(got: u64) -> Result<usize, LimitError> {
     count("samples", 1, MAX_SAMPLES, got)
+}
+
+/// `--processes` (xtask): 1 ..= [`MAX_PROCESSES`].
+pub fn processes(got: u64) -> Result<usize, LimitError> {
+    count("processes", 1, MAX_PROCESSES, got)
+}
+
+/// `--min-samples`: 1 ..= [`MAX_SAMPLES`] (the sample loop caps it at `--samples`).
+pub fn min_samples(got: u64) -> Result<usize, LimitError> {
+    count("min-samples", 1, MAX_SAMPLES, got)
 }
 
 /// `--warmup`: 0 ..= [`MAX_WARMUP`].

@@ -63,12 +63,19 @@ impl Status {
 pub struct Settings {
     /// Counted samples asked for.
     pub samples: usize,
+    /// Counted samples the budget never cut below (3 in records that predate the field).
+    #[serde(default = "default_min_samples")]
+    pub min_samples: usize,
     /// Warm-up samples run first and not counted.
     pub warmup: usize,
-    /// Seconds after which no further counted sample starts (at least 3 are taken).
+    /// Seconds after which no further counted sample starts (once `min_samples` are in).
     pub budget_s: f64,
     /// Whether latency samples were taken.
     pub latency: bool,
+}
+
+fn default_min_samples() -> usize {
+    crate::runner::MIN_SAMPLES
 }
 
 /// The machine, as far as a runtime binary can tell cheaply.
@@ -126,6 +133,11 @@ pub struct Record {
     pub resources: Option<Resources>,
     /// Per-request latency percentiles (with `--latency`).
     pub latency: Option<LatencyStats>,
+    /// Which of a cell's processes took these samples (0, 1, ...), set by
+    /// xtask, which measures every cell in several processes; absent for a
+    /// binary run on its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process: Option<u32>,
 }
 
 impl Record {

@@ -79,6 +79,22 @@ impl Resources {
         self.involuntary_switches += after.involuntary.saturating_sub(before.involuntary);
         self.peak_rss_kib = self.peak_rss_kib.max(after.max_rss_kib);
         self.wall_s += wall.as_secs_f64();
+        self.update_ratio();
+    }
+
+    /// Adds another process's resources: counters and wall time sum, the
+    /// peak is the larger one, CPU/wall is recomputed over the sum.
+    pub fn absorb(&mut self, other: &Resources) {
+        self.user_cpu_s += other.user_cpu_s;
+        self.system_cpu_s += other.system_cpu_s;
+        self.voluntary_switches += other.voluntary_switches;
+        self.involuntary_switches += other.involuntary_switches;
+        self.peak_rss_kib = self.peak_rss_kib.max(other.peak_rss_kib);
+        self.wall_s += other.wall_s;
+        self.update_ratio();
+    }
+
+    fn update_ratio(&mut self) {
         let cpu = self.user_cpu_s + self.system_cpu_s;
         self.cpu_per_wall = if self.wall_s > 0.0 { cpu / self.wall_s } else { 0.0 };
     }

@@ -12,7 +12,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
-/// The budget never cuts the counted samples below this many.
+/// The budget never cuts the counted samples below this many, unless the
+/// run asks for fewer (`--min-samples`; xtask takes one per process for
+/// slow cells and spreads the rest over processes).
 pub const MIN_SAMPLES: usize = 3;
 /// Latency samples taken after the counted samples with `--latency`.
 pub const LATENCY_SAMPLES: usize = 3;
@@ -22,9 +24,11 @@ pub const LATENCY_SAMPLES: usize = 3;
 pub struct RunConfig {
     /// Counted samples wanted.
     pub samples: usize,
+    /// The budget never cuts the counted samples below this many (capped at `samples`).
+    pub min_samples: usize,
     /// Warm-up samples, run and validated but not counted.
     pub warmup: usize,
-    /// No counted sample starts after this much time (once [`MIN_SAMPLES`] are in).
+    /// No counted sample starts after this much time (once `min_samples` are in).
     pub budget: Duration,
     /// A sample still running after this long is reported as hung.
     pub sample_timeout: Duration,
@@ -114,10 +118,12 @@ pub fn run_variant<C: Send + Sync + 'static>(
         host: Host::current(),
         settings: Settings {
             samples: cfg.samples,
+            min_samples: cfg.min_samples,
             warmup: cfg.warmup,
             budget_s: cfg.budget.as_secs_f64(),
             latency: cfg.latency,
         },
+        process: None,
         status: Status::Ok,
         error: None,
         violation: None,
@@ -160,7 +166,7 @@ fn measure<C: Send + Sync + 'static>(
         validated(ctx, variant, workload, Mode::Throughput, cfg)?;
         record.validated_samples += 1;
     }
-    let floor = MIN_SAMPLES.min(cfg.samples);
+    let floor = cfg.min_samples.min(cfg.samples);
     let started = Instant::now();
     let mut resources = Resources::default();
     while record.dispense_ns.len() < cfg.samples && (record.dispense_ns.len() < floor || started.elapsed() < cfg.budget)
@@ -210,6 +216,7 @@ mod tests {
     fn cfg() -> RunConfig {
         RunConfig {
             samples: 4,
+            min_samples: MIN_SAMPLES,
             warmup: 1,
             budget: Duration::from_secs(5),
             sample_timeout: Duration::from_secs(2),

@@ -143,7 +143,7 @@ mod tests {
             primitive: "-".into(),
             workload,
             host: Host { logical_cores: 2, os: "linux".into() },
-            settings: Settings { samples: 3, warmup: 0, budget_s: 1.0, latency: false },
+            settings: Settings { samples: 3, min_samples: 3, warmup: 0, budget_s: 1.0, latency: false },
             status,
             error: (status != Status::Ok).then(|| "broke".into()),
             violation: None,
@@ -154,6 +154,7 @@ mod tests {
             setup_ns,
             resources: None,
             latency: None,
+            process: None,
         }
     }
 

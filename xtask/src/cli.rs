@@ -7,10 +7,17 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use dispenser_core::Workload;
 use std::path::PathBuf;
 
-/// Counted samples per cell in a default run. With the budget below, fast
-/// variants take all ten; slow ones (OS-thread channel round trips take
-/// seconds per sample on two cores) stop at the floor of three.
-pub const DEFAULT_SAMPLES: u64 = 10;
+/// Processes per cell in a default run. Samples inside one process are not
+/// independent: a process can land in a mode and stay there, so a cell's
+/// evidence is several processes, run in shuffled rounds.
+pub const DEFAULT_PROCESSES: u64 = 3;
+/// Counted samples per process in a default run. With the budget below,
+/// fast variants take all five in each process; slow ones (OS-thread
+/// channel round trips take seconds per sample on two cores) take one per
+/// process (see [`min_samples`]).
+pub const DEFAULT_SAMPLES: u64 = 5;
+/// Counted samples a cell never has fewer of, over all its processes.
+pub const MIN_CELL_SAMPLES: u64 = 3;
 /// Warm-up samples per cell in a default run: none. On a small machine the
 /// OS-thread channel cells take seconds per sample and dominate the run, so
 /// a warm-up sample would lengthen it by a large share; those seconds-long
@@ -19,13 +26,13 @@ pub const DEFAULT_SAMPLES: u64 = 10;
 pub const DEFAULT_WARMUP: u64 = 0;
 /// `--quick`: warm-up samples per cell (its samples take milliseconds).
 pub const QUICK_WARMUP: u64 = 1;
-/// Seconds per cell after which no new counted sample starts: keeps the
-/// default run (about 90 cells) under ten minutes on a 2-core machine.
-pub const DEFAULT_BUDGET_S: f64 = 1.5;
-/// `--quick`: counted samples per cell.
+/// Seconds per process after which no new counted sample starts: keeps
+/// the default run under ten minutes on a 2-core machine.
+pub const DEFAULT_BUDGET_S: f64 = 0.5;
+/// `--quick`: counted samples per process.
 pub const QUICK_SAMPLES: u64 = 3;
-/// `--quick`: seconds per cell.
-pub const QUICK_BUDGET_S: f64 = 1.0;
+/// `--quick`: seconds per process.
+pub const QUICK_BUDGET_S: f64 = 0.3;
 /// Seconds a runtime process may run before it is killed: generous (the
 /// slowest default cell takes about a minute on two busy cores) but finite.
 pub const DEFAULT_TIMEOUT_S: f64 = 300.0;
@@ -66,6 +73,8 @@ pub enum Task {
     Report(ReportArgs),
     /// Scaling: chosen variants over consumer counts at a fixed total (and worker counts); writes sweep.html.
     Sweep(SweepArgs),
+    /// The suite's own noise: run bench's plan twice back to back and print the A/A comparison (share of cells called changed, rank correlation, unstable cells).
+    Noise(BenchArgs),
 }
 
 /// Options of `cargo xtask bench`.
@@ -83,13 +92,16 @@ pub struct BenchArgs {
     /// A workload, consumers x numbers each (repeatable) [default: 10x100000 and 1000x1000].
     #[arg(long = "workload", value_name = "NxT", value_parser = parse_workload)]
     pub workloads: Vec<Workload>,
-    /// Counted samples per cell [default: 10; 3 with --quick].
+    /// Processes per cell, run in rounds (every cell once per round, each round shuffled) [default: 3].
+    #[arg(long, value_name = "R", default_value_t = DEFAULT_PROCESSES)]
+    pub processes: u64,
+    /// Counted samples per process, at most [default: 5; 3 with --quick].
     #[arg(long, value_name = "S")]
     pub samples: Option<u64>,
     /// Warm-up samples per cell, validated but not counted [default: 0; 1 with --quick].
     #[arg(long, value_name = "W")]
     pub warmup: Option<u64>,
-    /// Seconds per cell after which no new counted sample starts; at least 3 are taken [default: 1.5; 1 with --quick].
+    /// Seconds per process after which no new counted sample starts; a cell keeps at least 3 samples in all [default: 0.5; 0.3 with --quick].
     #[arg(long, value_name = "SECS")]
     pub budget: Option<f64>,
     /// Executor threads for the async runtimes [default: each runtime's own, the machine's cores].
@@ -230,7 +242,9 @@ impl SweepArgs {
         }
         let settings = BenchSettings {
             workloads: workloads.clone(),
+            processes: 1,
             samples: self.samples,
+            min_samples: MIN_CELL_SAMPLES,
             warmup: self.warmup,
             budget_s: self.budget,
             timeout_s: self.timeout,
@@ -242,6 +256,14 @@ impl SweepArgs {
         .checked()?;
         Ok(Sweep { workloads, workers, settings })
     }
+}
+
+/// Counted samples per process the budget never cuts below, so that a cell
+/// of `processes` processes keeps at least [`MIN_CELL_SAMPLES`] in all: one
+/// per process from three processes on (a slow cell then costs no more
+/// than one process of three samples did).
+pub fn min_samples(processes: u64) -> u64 {
+    MIN_CELL_SAMPLES.div_ceil(processes.max(1))
 }
 
 /// 1, 2, 4 .. up to `cores` (and `cores` itself), then `2 * cores`
@@ -295,7 +317,9 @@ impl BenchArgs {
         };
         BenchSettings {
             workloads,
+            processes: self.processes,
             samples: self.samples.unwrap_or(if self.quick { QUICK_SAMPLES } else { DEFAULT_SAMPLES }),
+            min_samples: min_samples(self.processes),
             warmup: self.warmup.unwrap_or(if self.quick { QUICK_WARMUP } else { DEFAULT_WARMUP }),
             budget_s: self.budget.unwrap_or(if self.quick { QUICK_BUDGET_S } else { DEFAULT_BUDGET_S }),
             timeout_s: self.timeout,

@@ -1,26 +1,143 @@
-//! Collation: a run's records become one [`Section`] per workload, its ok
-//! cells ranked by median with their ratio to the fastest, the cells that
-//! did not finish kept apart (never ranked, no statistics), and the notes
-//! for reading its numbers. Every report format lays these sections out.
+//! Collation: a run's records become one [`Section`] per workload. A cell
+//! (runtime, executor, variant, workload) is measured in several processes,
+//! one record each; its evidence is every process's samples, summarised by
+//! `dispenser_core::evidence` (an interval from the spread between
+//! processes). Ok cells are ranked with ties where intervals overlap, each
+//! with its ratio to the fastest and that ratio's interval; cells with any
+//! process that did not finish are kept apart (never ranked, no
+//! statistics). Every report format lays these sections out.
 
 use crate::results::Results;
 use crate::units::thousands;
+use dispenser_core::evidence::{self, Estimate, Interval, Rank, Ratio, Winner};
+use dispenser_core::latency::LatencyStats;
+use dispenser_core::resources::Resources;
 use dispenser_core::stats::Stats;
 use dispenser_core::{Record, Workload};
+
+/// One cell: the records of its processes, in the order they ran.
+#[derive(Debug, Clone)]
+pub struct CellRecords<'a> {
+    /// One record per process (at least one).
+    pub records: Vec<&'a Record>,
+}
+
+impl<'a> CellRecords<'a> {
+    /// The first process's record: names, family, primitive, executor.
+    pub fn first(&self) -> &'a Record {
+        self.records[0]
+    }
+
+    /// The first process that did not finish, if any: the cell is then unranked.
+    pub fn failure(&self) -> Option<&'a Record> {
+        self.records.iter().copied().find(|r| !r.is_ok())
+    }
+
+    /// Every process's counted samples, as the evidence module takes them.
+    pub fn samples_by_process(&self) -> Vec<Vec<f64>> {
+        self.records.iter().map(|r| r.dispense_ns.iter().map(|&ns| ns as f64).collect()).collect()
+    }
+
+    /// `runtime/flavor/workers/variant/NxT`: seeds the cell's own bootstrap stream.
+    pub fn key(&self) -> String {
+        let r = self.first();
+        format!("{}/{}/{:?}/{}/{}", r.runtime, r.executor.flavor, r.executor.workers, r.variant, r.workload)
+    }
+
+    /// Statistics over every counted sample of every process (core's one function).
+    pub fn stats(&self) -> Option<Stats> {
+        let dispense: Vec<u64> = self.records.iter().flat_map(|r| r.dispense_ns.iter().copied()).collect();
+        let setup: Vec<u64> = self.records.iter().flat_map(|r| r.setup_ns.iter().copied()).collect();
+        Stats::compute(&dispense, &setup, self.first().workload.total())
+    }
+
+    /// What the processes say together (interval, spreads, instability).
+    pub fn estimate(&self) -> Option<Estimate> {
+        evidence::estimate(&self.samples_by_process(), evidence::seed_for(&self.key()))
+    }
+
+    /// Resource use summed over the processes (peak memory: the largest).
+    pub fn resources(&self) -> Option<Resources> {
+        self.records.iter().filter_map(|r| r.resources.as_ref()).fold(None, |acc, r| {
+            let mut sum = acc.unwrap_or_default();
+            sum.absorb(r);
+            Some(sum)
+        })
+    }
+
+    /// Per-request latency over the processes that took it: requests and
+    /// samples summed, each percentile the median over processes (a
+    /// process's histogram is not kept, so percentiles cannot be re-merged),
+    /// the slowest request the largest.
+    pub fn latency(&self) -> Option<LatencyStats> {
+        let all: Vec<&LatencyStats> = self.records.iter().filter_map(|r| r.latency.as_ref()).collect();
+        let first = all.first()?;
+        let median = |f: fn(&LatencyStats) -> u64| {
+            let mut v: Vec<u64> = all.iter().map(|l| f(l)).collect();
+            v.sort_unstable();
+            v[v.len() / 2]
+        };
+        Some(LatencyStats {
+            count: all.iter().map(|l| l.count).sum(),
+            samples: all.iter().map(|l| l.samples).sum(),
+            p50_ns: median(|l| l.p50_ns),
+            p90_ns: median(|l| l.p90_ns),
+            p99_ns: median(|l| l.p99_ns),
+            p999_ns: median(|l| l.p999_ns),
+            max_ns: all.iter().map(|l| l.max_ns).max().unwrap_or(first.max_ns),
+        })
+    }
+
+    fn same_cell(a: &Record, b: &Record) -> bool {
+        a.runtime == b.runtime && a.executor == b.executor && a.variant == b.variant && a.workload == b.workload
+    }
+}
+
+/// The cells of `records`, in the order each first appears.
+pub fn group_cells(records: &[Record]) -> Vec<CellRecords<'_>> {
+    let mut cells: Vec<CellRecords> = Vec::new();
+    for r in records {
+        match cells.iter_mut().find(|c| CellRecords::same_cell(c.first(), r)) {
+            Some(c) => c.records.push(r),
+            None => cells.push(CellRecords { records: vec![r] }),
+        }
+    }
+    for c in &mut cells {
+        c.records.sort_by_key(|r| r.process.unwrap_or(0));
+    }
+    cells
+}
 
 /// A ranked cell.
 #[derive(Debug, Clone)]
 pub struct Row<'a> {
-    /// 1 is the fastest median.
-    pub rank: usize,
-    /// The record.
+    /// Its rank: 1 + the cells whose interval lies wholly below its own;
+    /// `tied` when another cell's interval overlaps (shown `≈rank`).
+    pub rank: Rank,
+    /// The cell's first record (names, family, primitive, executor).
     pub record: &'a Record,
-    /// Its statistics, computed from its raw samples by core.
+    /// Statistics over every counted sample of every process, by core.
     pub stats: Stats,
-    /// Median over the fastest median.
-    pub ratio: f64,
-    /// Uncertainty of `ratio`, from both spreads.
-    pub ratio_err: f64,
+    /// What the processes say together: interval, spreads, instability.
+    pub estimate: Estimate,
+    /// Resource use summed over the processes (peak memory: the largest).
+    pub resources: Option<Resources>,
+    /// Per-request latency over the processes (with `--latency`).
+    pub latency: Option<LatencyStats>,
+    /// Median over the fastest median, with its interval (exactly 1 for the fastest).
+    pub ratio: Ratio,
+}
+
+impl Row<'_> {
+    /// `1` or `≈2`: the rank as the tables print it.
+    pub fn rank_label(&self) -> String {
+        if self.rank.tied { format!("≈{}", self.rank.rank) } else { self.rank.rank.to_string() }
+    }
+
+    /// True for the section's fastest median (the reference of every ratio).
+    pub fn is_fastest(&self) -> bool {
+        self.ratio.interval == Interval { lo: 1.0, hi: 1.0 } && self.ratio.point == 1.0
+    }
 }
 
 /// Everything a report shows for one workload.
@@ -28,10 +145,13 @@ pub struct Row<'a> {
 pub struct Section<'a> {
     /// The workload.
     pub workload: Workload,
-    /// Valid cells, fastest first.
+    /// Valid cells, by rank then median.
     pub rows: Vec<Row<'a>>,
-    /// Cells that timed out, failed, hung or were invalid: never ranked.
+    /// Cells with a process that timed out, failed, hung or was invalid:
+    /// never ranked; the record is that process's.
     pub unranked: Vec<&'a Record>,
+    /// The fastest cell, or the cells tied with it (indices into `rows`).
+    pub winner: Option<Winner>,
     /// Caveats for reading this workload's numbers (cores vs consumers).
     pub notes: Vec<String>,
 }
@@ -46,36 +166,58 @@ pub fn sections(results: &Results) -> Vec<Section<'_>> {
     }
     workloads.sort_by_key(|w| (w.consumers, w.per_consumer));
     let cores = results.machine.as_ref().map(|m| m.logical_cores);
-    workloads.into_iter().map(|w| section(results, w, cores)).collect()
+    let all = group_cells(&results.records);
+    workloads.into_iter().map(|w| section(&all, w, cores)).collect()
 }
 
-fn section(results: &Results, workload: Workload, cores: Option<usize>) -> Section<'_> {
-    let records: Vec<&Record> = results.records.iter().filter(|r| r.workload == workload).collect();
-    let mut ranked: Vec<(&Record, Stats)> = Vec::new();
+fn section<'a>(all: &[CellRecords<'a>], workload: Workload, cores: Option<usize>) -> Section<'a> {
+    let mut measured: Vec<(CellRecords<'a>, Stats, Estimate)> = Vec::new();
     let mut unranked = Vec::new();
-    for r in records.iter().copied() {
-        match Stats::compute(&r.dispense_ns, &r.setup_ns, r.workload.total()).filter(|_| r.is_ok()) {
-            Some(s) => ranked.push((r, s)),
-            None => unranked.push(r),
+    for cell in all.iter().filter(|c| c.first().workload == workload) {
+        if let Some(failed) = cell.failure() {
+            unranked.push(failed);
+            continue;
+        }
+        match cell.stats().zip(cell.estimate()) {
+            Some((stats, estimate)) => measured.push((cell.clone(), stats, estimate)),
+            None => unranked.push(cell.first()),
         }
     }
-    ranked.sort_by(|a, b| a.1.median_ns.total_cmp(&b.1.median_ns));
-    let rows = match ranked.first() {
-        None => Vec::new(),
-        Some((_, best)) => {
-            let best = best.clone();
-            ranked
-                .into_iter()
-                .enumerate()
-                .map(|(i, (record, stats))| {
-                    let (ratio, ratio_err) = ratio(&stats, &best);
-                    Row { rank: i + 1, record, stats, ratio, ratio_err }
-                })
-                .collect()
-        }
-    };
-    let cores = cores.or_else(|| records.first().map(|r| r.host.logical_cores)).unwrap_or(1);
-    Section { workload, rows, unranked, notes: notes(workload, cores) }
+    let intervals: Vec<Interval> = measured.iter().map(|(_, _, e)| e.interval).collect();
+    let ranks = evidence::ranks(&intervals);
+    let mut order: Vec<usize> = (0..measured.len()).collect();
+    order.sort_by(|&a, &b| {
+        ranks[a].rank.cmp(&ranks[b].rank).then(measured[a].1.median_ns.total_cmp(&measured[b].1.median_ns))
+    });
+    let fastest = order.first().map(|&i| measured[i].0.samples_by_process());
+    let rows: Vec<Row<'a>> = order
+        .iter()
+        .enumerate()
+        .map(|(pos, &i)| {
+            let (cell, stats, estimate) = measured[i].clone();
+            let ratio = match (&fastest, pos) {
+                (Some(best), p) if p > 0 => {
+                    evidence::ratio(best, &cell.samples_by_process(), evidence::seed_for(&cell.key()))
+                }
+                _ => None,
+            }
+            .unwrap_or(Ratio { point: 1.0, interval: Interval { lo: 1.0, hi: 1.0 } });
+            Row {
+                rank: ranks[i],
+                record: cell.first(),
+                stats,
+                estimate,
+                resources: cell.resources(),
+                latency: cell.latency(),
+                ratio,
+            }
+        })
+        .collect();
+    let medians: Vec<f64> = rows.iter().map(|r| r.stats.median_ns).collect();
+    let row_intervals: Vec<Interval> = rows.iter().map(|r| r.estimate.interval).collect();
+    let winner = evidence::winner(&medians, &row_intervals);
+    let cores = cores.or_else(|| all.first().map(|c| c.first().host.logical_cores)).unwrap_or(1);
+    Section { workload, rows, unranked, winner, notes: notes(workload, cores) }
 }
 
 fn notes(w: Workload, cores: usize) -> Vec<String> {
@@ -96,28 +238,11 @@ fn notes(w: Workload, cores: usize) -> Vec<String> {
     notes
 }
 
-/// A rough standard deviation from a record's spread: the IQR of a normal
-/// distribution is 1.349 σ. Used to carry uncertainty into ratios.
-pub fn sigma(s: &Stats) -> f64 {
-    s.iqr_ns / 1.349
-}
-
-/// `a / b` of medians with its uncertainty propagated from both spreads, as
-/// hyperfine does; a zero median gives an infinite ratio, never a panic.
-pub fn ratio(a: &Stats, b: &Stats) -> (f64, f64) {
-    if a.median_ns <= 0.0 || b.median_ns <= 0.0 {
-        return if a.median_ns == b.median_ns { (1.0, 0.0) } else { (f64::INFINITY, 0.0) };
-    }
-    let r = a.median_ns / b.median_ns;
-    let rel = ((sigma(a) / a.median_ns).powi(2) + (sigma(b) / b.median_ns).powi(2)).sqrt();
-    (r, r * rel)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::render::tests::sample_results;
-    use crate::units::format_ratio;
+    use crate::results::tests::record;
     use dispenser_core::Status;
 
     #[test]
@@ -127,30 +252,52 @@ mod tests {
         assert_eq!(s.iter().map(|s| s.workload).collect::<Vec<_>>(), [Workload::FEW, Workload::MANY]);
         let names: Vec<&str> = s[0].rows.iter().map(|r| r.record.variant.as_str()).collect();
         assert_eq!(names, ["single-thread", "atomic", "std-mutex", "oneshot-actor", "crossbeam-bounded"]);
-        assert_eq!(s[0].rows[0].ratio, 1.0);
-        assert!((s[0].rows[1].ratio - 3.8 / 1.45).abs() < 1e-9);
-        assert!(s[0].rows[1].ratio_err > 0.0);
+        assert!(s[0].rows[0].is_fastest());
+        assert!((s[0].rows[1].ratio.point - 3.8 / 1.45).abs() < 1e-9);
+        assert!(s[0].rows[1].ratio.interval.contains(s[0].rows[1].ratio.point));
         assert_eq!(s[0].unranked.len(), 1);
         assert_eq!(s[0].unranked[0].status, Status::Timeout);
         assert!(s[1].notes.iter().any(|n| n.contains("Oversubscribed: 1,000 consumers")));
     }
 
+    /// Three processes of one cell, each with its own samples.
+    fn processes(variant: &str, per_process: &[&[u64]]) -> Vec<Record> {
+        per_process
+            .iter()
+            .enumerate()
+            .map(|(i, ns)| {
+                let mut r = record("sync", variant, Workload::QUICK, ns);
+                r.process = Some(i as u32);
+                r
+            })
+            .collect()
+    }
+
     #[test]
-    fn ratios_are_guarded_and_formatted() {
-        let s = |m: f64, iqr: f64| {
-            Stats::compute(&[m as u64], &[], 1)
-                .map(|mut s| {
-                    s.iqr_ns = iqr;
-                    s
-                })
-                .unwrap()
-        };
-        assert_eq!(ratio(&s(0.0, 0.0), &s(0.0, 0.0)), (1.0, 0.0));
-        assert!(ratio(&s(5.0, 0.0), &s(0.0, 0.0)).0.is_infinite());
-        let (r, e) = ratio(&s(200.0, 0.0), &s(100.0, 13.49));
-        assert_eq!(r, 2.0);
-        assert!((e - 0.2).abs() < 1e-9);
-        assert_eq!(format_ratio(2.0, 0.2), "2.00 ± 0.20");
-        assert_eq!(format_ratio(123.4, 5.0), "123 ± 5");
+    fn processes_of_a_cell_are_one_row_and_overlapping_cells_tie() {
+        let mut records = processes("atomic", &[&[100, 101, 102], &[110, 111, 112], &[104, 105, 106]]);
+        records.extend(processes("std-mutex", &[&[103, 104, 105], &[108, 109, 110], &[101, 102, 103]]));
+        records.extend(processes("std-mpsc", &[&[900, 910, 920], &[950, 960, 970], &[930, 940, 950]]));
+        let results = Results::new(Default::default(), None, records);
+        let s = &sections(&results)[0];
+        assert_eq!(s.rows.len(), 3, "one row per cell, not per process");
+        assert_eq!(s.rows[0].stats.samples, 9);
+        assert_eq!(s.rows[0].estimate.processes, 3);
+        let labels: Vec<String> = s.rows.iter().map(|r| r.rank_label()).collect();
+        assert_eq!(labels, ["≈1", "≈1", "3"]);
+        assert!(matches!(&s.winner, Some(Winner::Tied(t)) if t.len() == 2));
+        assert!(s.rows[2].ratio.interval.lo > 5.0);
+    }
+
+    #[test]
+    fn a_cell_with_one_failed_process_is_not_ranked() {
+        let mut records = processes("atomic", &[&[100, 101], &[102, 103]]);
+        records[1].status = Status::Hung;
+        records.extend(processes("std-mutex", &[&[300, 301], &[302, 303]]));
+        let results = Results::new(Default::default(), None, records);
+        let s = &sections(&results)[0];
+        assert_eq!(s.rows.len(), 1);
+        assert_eq!(s.unranked[0].status, Status::Hung);
+        assert_eq!(s.winner, Some(Winner::Single(0)));
     }
 }

@@ -1,124 +1,89 @@
 //! `cargo xtask compare OLD NEW`: per cell (runtime, flavor, workers,
-//! variant, workload), the NEW/OLD ratio of medians and a verdict that
-//! weighs the change against both runs' spread; cells found on one side
-//! only are listed.
+//! variant, workload), the NEW/OLD ratio of medians with its 95% interval
+//! and a verdict that calls a change only when the evidence holds across
+//! processes (`dispenser_core::evidence::verdict`); cells found on one side
+//! only are listed. [`aa_summary`] reads two runs of one plan as a noise
+//! measurement (`cargo xtask noise`).
 
 use crate::cli::CompareArgs;
+use crate::collate::{CellRecords, group_cells};
 use crate::error::usage;
 use crate::results::{self, Results};
+use crate::units::format_ratio;
 use anyhow::Result;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
-use dispenser_core::Record;
-use dispenser_core::stats::{Stats, quantile};
+use dispenser_core::evidence::{self, Estimate, Ratio, Verdict};
 use dispenser_core::table::format_ns;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::process::ExitCode;
 
-/// Below this relative change nothing is called faster or slower, however
-/// tight the samples: a 1% shift is within what a busy machine drifts.
-pub const NOISE: f64 = 0.02;
-
-/// What a cell did between two runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Verdict {
-    /// NEW's median is clearly above OLD's.
-    Slower,
-    /// NEW's median is clearly below OLD's.
-    Faster,
-    /// The change is inside the noise.
-    NoChange,
-}
-
-impl Verdict {
-    /// The word shown.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Slower => "slower",
-            Verdict::Faster => "faster",
-            Verdict::NoChange => "no change",
-        }
+/// The word a verdict is shown as (`faster`, `slower`, `no change`).
+pub fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Slower => "slower",
+        Verdict::Faster => "faster",
+        Verdict::NoChange => "no change",
     }
 }
 
-/// The middle half of a cell's samples.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Quartiles {
-    /// First quartile, ns.
-    pub q1: f64,
-    /// Median, ns.
-    pub median: f64,
-    /// Third quartile, ns.
-    pub q3: f64,
-}
-
-impl Quartiles {
-    /// From raw dispense times (core's quantile, as the reports use); `None` when empty.
-    pub fn of(samples_ns: &[u64]) -> Option<Quartiles> {
-        let mut v: Vec<f64> = samples_ns.iter().map(|&x| x as f64).collect();
-        if v.is_empty() {
-            return None;
-        }
-        v.sort_by(f64::total_cmp);
-        Some(Quartiles { q1: quantile(&v, 0.25), median: quantile(&v, 0.5), q3: quantile(&v, 0.75) })
+/// Regressions first, then improvements, then the rest.
+fn verdict_order(v: Verdict) -> u8 {
+    match v {
+        Verdict::Slower => 0,
+        Verdict::Faster => 1,
+        Verdict::NoChange => 2,
     }
 }
 
-/// NEW/OLD and its verdict.
+/// A cell of both runs, compared.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Change {
-    /// NEW median / OLD median.
-    pub ratio: f64,
+    /// NEW median / OLD median, with its interval.
+    pub ratio: Ratio,
     /// The call.
     pub verdict: Verdict,
+    /// What OLD's processes say.
+    pub old: Estimate,
+    /// What NEW's processes say.
+    pub new: Estimate,
 }
 
-/// Compares two cells: a change counts when the medians differ by more
-/// than [`NOISE`] and the middle halves of the two sets of samples (Q1..Q3,
-/// the spread the reports show) do not overlap. Rank-based, so it holds for
-/// skewed timings and for as few as three samples.
-pub fn change(old: Quartiles, new: Quartiles) -> Change {
-    let ratio = if old.median > 0.0 {
-        new.median / old.median
-    } else if new.median > 0.0 {
-        f64::INFINITY
-    } else {
-        1.0
-    };
-    let verdict = if ratio > 1.0 + NOISE && new.q1 > old.q3 {
-        Verdict::Slower
-    } else if ratio < 1.0 - NOISE && new.q3 < old.q1 {
-        Verdict::Faster
-    } else {
-        Verdict::NoChange
-    };
-    Change { ratio, verdict }
+/// Compares one cell of two runs; `None` unless both finished with samples.
+pub fn change(old: &CellRecords, new: &CellRecords) -> Option<Change> {
+    if old.failure().is_some() || new.failure().is_some() {
+        return None;
+    }
+    let (o, n) = (old.samples_by_process(), new.samples_by_process());
+    let seed = evidence::seed_for(&old.key());
+    let ratio = evidence::ratio(&o, &n, seed)?;
+    let (eo, en) = (evidence::estimate(&o, seed)?, evidence::estimate(&n, seed)?);
+    Some(Change { ratio, verdict: evidence::verdict(&ratio, &eo, &en), old: eo, new: en })
 }
 
 /// What identifies a cell across runs: workload (consumers, per consumer),
 /// runtime, flavor, workers, variant.
 type Key = ((usize, usize), String, String, Option<usize>, String);
 
-fn key(r: &Record) -> Key {
+fn key(c: &CellRecords) -> Key {
+    let r = c.first();
     let w = (r.workload.consumers, r.workload.per_consumer);
     (w, r.runtime.clone(), r.executor.flavor.clone(), r.executor.workers, r.variant.clone())
 }
 
-/// Cells by key; a key seen twice keeps its last record (a later rerun).
-fn index(results: &Results) -> BTreeMap<Key, &Record> {
-    results.records.iter().map(|r| (key(r), r)).collect()
+fn index(results: &Results) -> BTreeMap<Key, CellRecords<'_>> {
+    group_cells(&results.records).into_iter().map(|c| (key(&c), c)).collect()
 }
 
-/// The quartiles of a cell that may be compared (it is ok and has samples).
-fn quartiles(r: &Record) -> Option<Quartiles> {
-    Quartiles::of(&r.dispense_ns).filter(|_| r.is_ok())
-}
-
-fn median(r: &Record) -> String {
-    match Stats::compute(&r.dispense_ns, &r.setup_ns, r.workload.total()).filter(|_| r.is_ok()) {
-        Some(s) => format!("{} ± {}", format_ns(s.median_ns), format_ns(s.iqr_ns)),
-        None => r.status.as_str().to_uppercase(),
+/// `3.80 ms [3.71 ms–3.90 ms]`, or the status of a cell that did not finish.
+fn median(c: &CellRecords) -> String {
+    match (c.failure(), c.estimate()) {
+        (None, Some(e)) => {
+            format!("{} [{}–{}]", format_ns(e.median), format_ns(e.interval.lo), format_ns(e.interval.hi))
+        }
+        (Some(f), _) => f.status.as_str().to_uppercase(),
+        (None, None) => "NO SAMPLES".into(),
     }
 }
 
@@ -134,25 +99,27 @@ pub fn render(old: &Results, new: &Results) -> String {
         let mut rows: Vec<(Option<Change>, [String; 6])> = Vec::new();
         for (k, o) in old_cells.iter().filter(|(k, _)| k.0 == w) {
             let Some(n) = new_cells.get(k) else { continue };
-            let label = format!("{} ({})", k.1, n.executor);
-            let (c, verdict, ratio) = match (quartiles(o), quartiles(n)) {
-                (Some(qo), Some(qn)) => {
-                    let c = change(qo, qn);
-                    (Some(c), c.verdict.as_str().to_string(), format!("{:.2}", c.ratio))
-                }
-                (Some(_), None) => (None, format!("now {}", n.status.as_str()), String::new()),
-                (None, Some(_)) => (None, format!("fixed (was {})", o.status.as_str()), String::new()),
-                (None, None) => (None, format!("not ok in both ({})", n.status.as_str()), String::new()),
+            let label = format!("{} ({})", k.1, n.first().executor);
+            let c = change(o, n);
+            let (verdict, ratio) = match (c, o.failure(), n.failure()) {
+                (Some(c), ..) => (verdict_word(c.verdict).to_string(), format_ratio(&c.ratio)),
+                (None, None, Some(f)) => (format!("now {}", f.status.as_str()), String::new()),
+                (None, Some(f), None) => (format!("fixed (was {})", f.status.as_str()), String::new()),
+                (None, Some(_), Some(f)) => (format!("not ok in both ({})", f.status.as_str()), String::new()),
+                (None, None, None) => ("no samples".into(), String::new()),
             };
-            *counts.entry(c.map_or("not comparable", |c| c.verdict.as_str())).or_default() += 1;
-            rows.push((c, [label, k.4.clone(), median(o), median(n), ratio, verdict]));
+            *counts.entry(c.map_or("not comparable", |c| verdict_word(c.verdict))).or_default() += 1;
+            let cells = [label, k.4.clone(), median(o), median(n), ratio, verdict];
+            rows.push((c, cells));
         }
         if rows.is_empty() {
             continue;
         }
         // Regressions first, the largest on top; then improvements; then the rest.
         rows.sort_by(|a, b| match (a.0, b.0) {
-            (Some(x), Some(y)) => x.verdict.cmp(&y.verdict).then(y.ratio.total_cmp(&x.ratio)),
+            (Some(x), Some(y)) => {
+                verdict_order(x.verdict).cmp(&verdict_order(y.verdict)).then(y.ratio.point.total_cmp(&x.ratio.point))
+            }
             (Some(_), None) => std::cmp::Ordering::Greater,
             (None, Some(_)) => std::cmp::Ordering::Less,
             (None, None) => a.1.cmp(&b.1),
@@ -161,9 +128,9 @@ pub fn render(old: &Results, new: &Results) -> String {
         table.load_preset(UTF8_FULL_CONDENSED).set_header([
             "runtime",
             "variant",
-            "OLD median",
-            "NEW median",
-            "NEW/OLD",
+            "OLD median [95%]",
+            "NEW median [95%]",
+            "NEW/OLD [95%]",
             "verdict",
         ]);
         for (_, cells) in rows {
@@ -180,7 +147,7 @@ pub fn render(old: &Results, new: &Results) -> String {
         let only: Vec<String> = here
             .iter()
             .filter(|(k, _)| !there.contains_key(*k))
-            .map(|(k, r)| format!("  {} on {} ({}), {}", k.4, k.1, r.executor, r.workload))
+            .map(|(k, c)| format!("  {} on {} ({}), {}", k.4, k.1, c.first().executor, c.first().workload))
             .collect();
         if !only.is_empty() {
             let _ = writeln!(out, "\nOnly in {side} ({}):\n{}", only.len(), only.join("\n"));
@@ -193,11 +160,67 @@ pub fn render(old: &Results, new: &Results) -> String {
         .collect();
     let _ = writeln!(
         out,
-        "\n{}\n(a change counts when the medians differ by more than {:.0}% and the middle halves \
-         of the samples, Q1..Q3, do not overlap)",
+        "\n{}\n(a change counts when the 95% interval of NEW/OLD, from both runs' process medians, excludes 1 \
+         and the change exceeds {:.0}% and the spread between either run's own processes)",
         totals.join(", "),
-        NOISE * 100.0
+        evidence::NOISE_FLOOR * 100.0
     );
+    out
+}
+
+/// Two runs of one plan read as a noise measurement (A/A): the share of
+/// cells compare calls changed, the rank correlation of the medians per
+/// workload, and the cells whose processes disagree in either run.
+pub fn aa_summary(a: &Results, b: &Results) -> String {
+    let (a_cells, b_cells) = (index(a), index(b));
+    let mut changed = Vec::new();
+    let mut compared = 0usize;
+    let mut unstable = Vec::new();
+    let mut by_workload: BTreeMap<(usize, usize), (Vec<f64>, Vec<f64>)> = BTreeMap::new();
+    for (k, ca) in &a_cells {
+        let Some(cb) = b_cells.get(k) else { continue };
+        let Some(c) = change(ca, cb) else { continue };
+        compared += 1;
+        let name = format!("{} on {} ({}), {}x{}", k.4, k.1, cb.first().executor, k.0.0, k.0.1);
+        if c.verdict != Verdict::NoChange {
+            changed.push(format!("  {name}: {} {}", verdict_word(c.verdict), format_ratio(&c.ratio)));
+        }
+        if c.old.unstable || c.new.unstable {
+            unstable.push(format!(
+                "  {name}: processes spread {:.0}% / {:.0}%",
+                c.old.between * 100.0,
+                c.new.between * 100.0
+            ));
+        }
+        let medians = by_workload.entry(k.0).or_default();
+        medians.0.push(c.old.median);
+        medians.1.push(c.new.median);
+    }
+    let mut out = String::new();
+    let share = if compared == 0 { 0.0 } else { changed.len() as f64 / compared as f64 };
+    let _ = writeln!(
+        out,
+        "A/A: compare called {} of {compared} cells changed ({:.1}%); an honest suite on a quiet machine stays near 0 and under 5%",
+        changed.len(),
+        share * 100.0
+    );
+    for (w, (x, y)) in &by_workload {
+        let rho = evidence::spearman(x, y).map_or("n/a".into(), |r| format!("{r:.3}"));
+        let _ = writeln!(
+            out,
+            "A/A: Spearman rank correlation of the medians, workload {}x{}: {rho} ({} cells)",
+            w.0,
+            w.1,
+            x.len()
+        );
+    }
+    if !changed.is_empty() {
+        let _ = writeln!(out, "Called changed:\n{}", changed.join("\n"));
+    }
+    let _ = writeln!(out, "Unstable cells (processes disagree far beyond their own spread): {}", unstable.len());
+    if !unstable.is_empty() {
+        let _ = writeln!(out, "{}", unstable.join("\n"));
+    }
     out
 }
 
@@ -224,30 +247,32 @@ mod tests {
     use super::*;
     use crate::results::tests::{failed, record};
     use crate::results::{Results, RunInfo};
-    use dispenser_core::{Status, Workload};
+    use dispenser_core::{Record, Status, Workload};
 
-    fn q(ns: &[u64]) -> Quartiles {
-        Quartiles::of(ns).unwrap()
+    /// One cell measured in three processes.
+    fn cell(variant: &str, per_process: [&[u64]; 3]) -> Vec<Record> {
+        per_process
+            .iter()
+            .enumerate()
+            .map(|(i, ns)| Record { process: Some(i as u32), ..record("sync", variant, Workload::QUICK, ns) })
+            .collect()
+    }
+
+    fn run(cells: Vec<Vec<Record>>) -> Results {
+        Results::new(RunInfo::default(), None, cells.into_iter().flatten().collect())
     }
 
     #[test]
-    fn verdicts_weigh_the_change_against_the_spread() {
-        let base = q(&[100, 101, 102, 103, 104]);
-        assert_eq!(change(base, base).verdict, Verdict::NoChange);
-        assert_eq!(change(base, q(&[200, 201, 202, 203, 204])).verdict, Verdict::Slower);
-        assert_eq!(change(base, q(&[50, 51, 52, 53, 54])).verdict, Verdict::Faster);
-        // 1% is below the noise floor even with tight samples.
-        assert_eq!(change(base, q(&[101, 102, 103, 104, 105])).verdict, Verdict::NoChange);
-        // 20% slower, but the samples are all over the place: no call.
-        let c = change(q(&[50, 80, 120, 160, 200]), q(&[60, 96, 144, 192, 240]));
-        assert!((c.ratio - 1.2).abs() < 1e-9);
-        assert_eq!(c.verdict, Verdict::NoChange, "{c:?}");
-        // Three skewed samples, three times slower: clear.
-        assert_eq!(change(q(&[20, 38, 60]), q(&[60, 114, 180])).verdict, Verdict::Slower);
-        // A zero median never panics.
-        assert_eq!(change(q(&[0, 0, 0]), q(&[5, 5, 5])).verdict, Verdict::Slower);
-        assert_eq!(change(q(&[0, 0, 0]), q(&[0, 0, 0])).verdict, Verdict::NoChange);
-        assert!(Quartiles::of(&[]).is_none());
+    fn verdicts_need_evidence_across_processes() {
+        let base = run(vec![cell("atomic", [&[100, 101, 102], &[103, 104, 105], &[101, 102, 103]])]);
+        let same = run(vec![cell("atomic", [&[101, 102, 103], &[100, 101, 102], &[104, 105, 106]])]);
+        let slower = run(vec![cell("atomic", [&[200, 201, 202], &[206, 207, 208], &[202, 203, 204]])]);
+        let modes = run(vec![cell("atomic", [&[100, 101, 102], &[200, 201, 202], &[150, 151, 152]])]);
+        assert!(render(&base, &same).contains("0 faster, 0 slower, 1 no change"));
+        assert!(render(&base, &slower).contains("0 faster, 1 slower, 0 no change"));
+        assert!(render(&slower, &base).contains("1 faster, 0 slower, 0 no change"));
+        // 50% slower on average, but NEW's own processes disagree by 100%: no call.
+        assert!(render(&base, &modes).contains("0 faster, 0 slower, 1 no change"), "{}", render(&base, &modes));
     }
 
     #[test]
@@ -277,5 +302,23 @@ mod tests {
         assert!(text.contains("Only in OLD (1):\n  std-mutex on sync (threads), 4x10000"));
         assert!(text.contains("Only in NEW (1):\n  flume-bounded on sync (threads), 4x10000"));
         assert!(text.contains("0 faster, 1 slower, 0 no change, 1 not comparable, 1 only in OLD, 1 only in NEW"));
+    }
+
+    #[test]
+    fn the_aa_summary_counts_changes_and_correlates_ranks() {
+        let a = run(vec![
+            cell("atomic", [&[100, 101, 102], &[103, 104, 105], &[101, 102, 103]]),
+            cell("std-mutex", [&[300, 301, 302], &[303, 304, 305], &[301, 302, 303]]),
+            cell("std-mpsc", [&[900, 901, 902], &[903, 904, 905], &[901, 902, 903]]),
+        ]);
+        let b = run(vec![
+            cell("atomic", [&[101, 102, 103], &[100, 101, 102], &[104, 105, 106]]),
+            cell("std-mutex", [&[600, 601, 602], &[606, 607, 608], &[603, 604, 605]]),
+            cell("std-mpsc", [&[901, 902, 903], &[900, 901, 902], &[904, 905, 906]]),
+        ]);
+        let text = aa_summary(&a, &b);
+        assert!(text.contains("compare called 1 of 3 cells changed (33.3%)"), "{text}");
+        assert!(text.contains("workload 4x10000: 1.000 (3 cells)"), "{text}");
+        assert!(text.contains("std-mutex on sync (threads), 4x10000: slower"), "{text}");
     }
 }

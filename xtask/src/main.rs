@@ -18,6 +18,7 @@ mod error;
 mod interrupt;
 mod list;
 mod machine;
+mod noise;
 mod outcome;
 mod pipeline;
 mod plan;
@@ -43,6 +44,7 @@ fn main() -> ExitCode {
         Task::Compare(args) => compare::run(args),
         Task::Report(args) => report::run(args),
         Task::Sweep(args) => sweep::run(args),
+        Task::Noise(args) => noise::run(args),
     };
     match outcome {
         Ok(code) => code,

@@ -48,6 +48,7 @@ pub fn record_from(cell: &Cell, settings: &BenchSettings, out: &Outcome) -> Opti
     }
     // A cell that did not finish carries no statistics (its raw samples
     // stay): figures computed from part of a run could be ranked by mistake.
+    record.process = Some(cell.process);
     if !record.is_ok() {
         record.stats = None;
     }
@@ -56,7 +57,10 @@ pub fn record_from(cell: &Cell, settings: &BenchSettings, out: &Outcome) -> Opti
 
 /// The record of a cell that left none of its own (see [`unmeasured`]).
 pub fn unmeasured_cell(cell: &Cell, settings: &BenchSettings, status: Status, error: String) -> Record {
-    unmeasured(&cell.target, &cell.variant, cell.workload, settings, status, error)
+    Record {
+        process: Some(cell.process),
+        ..unmeasured(&cell.target, &cell.variant, cell.workload, settings, status, error)
+    }
 }
 
 /// A record that holds no measurement: the cell timed out, crashed, or its
@@ -83,6 +87,7 @@ pub fn unmeasured(
         host: Host::current(),
         settings: Settings {
             samples: settings.samples as usize,
+            min_samples: settings.min_samples as usize,
             warmup: settings.warmup as usize,
             budget_s: settings.budget_s,
             latency: settings.latency,
@@ -96,6 +101,7 @@ pub fn unmeasured(
         stats: None,
         resources: None,
         latency: None,
+        process: None,
     }
 }
 
@@ -118,6 +124,8 @@ pub mod tests {
     pub fn settings() -> BenchSettings {
         BenchSettings {
             workloads: vec![Workload::QUICK],
+            processes: 1,
+            min_samples: 3,
             samples: 3,
             warmup: 0,
             budget_s: 1.0,
@@ -145,6 +153,7 @@ pub mod tests {
             target: Arc::new(target),
             variant: crate::plan::tests_listing("flume-bounded"),
             workload: Workload::QUICK,
+            process: 0,
         }
     }
 

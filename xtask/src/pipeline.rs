@@ -112,8 +112,17 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
     }
     let groups = plan(&listed, seed)?;
     let planned: usize = groups.iter().map(|g| g.cells.len()).sum();
+    let processes = (req.settings.processes as usize).max(1);
+    let plan_line = if processes > 1 {
+        format!(
+            "{} {unit} x {processes} processes = {planned} runs in {processes} shuffled rounds",
+            planned / processes
+        )
+    } else {
+        format!("{planned} {unit}")
+    };
     if req.dry_run {
-        println!("# {planned} {unit}, --seed {seed}");
+        println!("# {plan_line}, --seed {seed}");
         for g in &groups {
             let workers = match (&req.kind, g.workers) {
                 (Kind::Sweep { .. }, Some(k)) => format!(" --workers {k}"),
@@ -135,7 +144,7 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
     let machine = Machine::capture(&root, &discover::measured_crates(&metadata, &chosen));
     match &req.kind {
         Kind::Bench => eprintln!(
-            "dispenser-bench: {planned} cells ({} runtime{}), order --seed {seed}, results in {}",
+            "dispenser-bench: {plan_line} ({} runtime{}), order --seed {seed}, results in {}",
             listed.len(),
             if listed.len() == 1 { "" } else { "s" },
             dir.path().display()

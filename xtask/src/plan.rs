@@ -66,7 +66,8 @@ impl Target {
     }
 }
 
-/// One process to run: a variant of a target on a workload.
+/// One process to run: a variant of a target on a workload, as process
+/// `process` of that cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cell {
     /// Runtime binary and flavor, shared by its cells.
@@ -75,11 +76,13 @@ pub struct Cell {
     pub variant: VariantInfo,
     /// The workload.
     pub workload: Workload,
+    /// Which of the cell's processes this is (0 ..= processes - 1).
+    pub process: u32,
 }
 
 impl fmt::Display for Cell {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} {}", self.target.label(), self.variant.name, self.workload)
+        write!(f, "{} {} {} #{}", self.target.label(), self.variant.name, self.workload, self.process + 1)
     }
 }
 
@@ -137,9 +140,24 @@ pub fn bench(
     globs: &[glob::Pattern],
     workloads: &[Workload],
     workers: Option<u64>,
+    processes: u32,
     seed: u64,
 ) -> anyhow::Result<Vec<Group>> {
-    Ok(vec![Group { workers, cells: cells(listed, globs, workloads, seed)? }])
+    Ok(vec![Group { workers, cells: rounds(&cells(listed, globs, workloads, seed)?, processes, seed) }])
+}
+
+/// Every cell once per round, `processes` rounds, each round in a fresh
+/// seeded shuffle: process `r` of every cell runs in round `r`, so a drift of
+/// the machine or a mode a process lands in is spread over every cell
+/// instead of piling onto whichever ran last.
+pub fn rounds(cells: &[Cell], processes: u32, seed: u64) -> Vec<Cell> {
+    (0..processes)
+        .flat_map(|process| {
+            let mut round: Vec<Cell> = cells.iter().map(|c| Cell { process, ..c.clone() }).collect();
+            shuffle(&mut round, seed.wrapping_add(u64::from(process)));
+            round
+        })
+        .collect()
 }
 
 /// The cells of the listed targets that pass the filters, shuffled with
@@ -154,7 +172,7 @@ pub fn cells(
     for (target, variants) in listed {
         for variant in variants.iter().filter(|v| variant_wanted(globs, &v.name)) {
             for &workload in workloads {
-                cells.push(Cell { target: Arc::clone(target), variant: variant.clone(), workload });
+                cells.push(Cell { target: Arc::clone(target), variant: variant.clone(), workload, process: 0 });
             }
         }
     }

@@ -28,11 +28,17 @@ pub const RESULTS_JSONL: &str = "results.jsonl";
 pub struct BenchSettings {
     /// Workloads, in report order.
     pub workloads: Vec<Workload>,
-    /// Counted samples per cell.
+    /// Processes per cell (records written before processes existed: 1).
+    #[serde(default = "one")]
+    pub processes: u64,
+    /// Counted samples per process, at most.
     pub samples: u64,
+    /// Counted samples per process the budget never cuts below (older records: 3).
+    #[serde(default = "three")]
+    pub min_samples: u64,
     /// Warm-up samples per cell.
     pub warmup: u64,
-    /// Seconds per cell after which no counted sample starts.
+    /// Seconds per process after which no counted sample starts (once `min_samples` are in).
     pub budget_s: f64,
     /// Executor threads asked for, if any.
     pub workers: Option<u64>,
@@ -47,6 +53,14 @@ pub struct BenchSettings {
     pub bench_args: Vec<String>,
 }
 
+fn one() -> u64 {
+    1
+}
+
+fn three() -> u64 {
+    3
+}
+
 impl BenchSettings {
     /// Itself, when every number is within the limits the runtime binaries
     /// enforce (`dispenser_core::limits`, the one place they are written);
@@ -54,7 +68,9 @@ impl BenchSettings {
     /// Checked before anything is built, so a mistake is refused once
     /// instead of failing every cell, and on every results file read.
     pub fn checked(self) -> Result<Self, UsageError> {
+        limits::processes(self.processes)?;
         limits::samples(self.samples)?;
+        limits::min_samples(self.min_samples)?;
         limits::warmup(self.warmup)?;
         limits::seconds("budget", self.budget_s)?;
         limits::seconds("timeout", self.timeout_s)?;
@@ -219,7 +235,7 @@ pub mod tests {
             primitive: format!("{variant}::primitive"),
             workload,
             host: Host { logical_cores: 2, os: "linux".into() },
-            settings: Settings { samples: ns.len(), warmup: 1, budget_s: 2.0, latency: false },
+            settings: Settings { samples: ns.len(), min_samples: 3, warmup: 1, budget_s: 2.0, latency: false },
             status: Status::Ok,
             error: None,
             violation: None,
@@ -237,6 +253,7 @@ pub mod tests {
                 peak_rss_kib: 20_480,
             }),
             latency: None,
+            process: None,
         }
     }
 

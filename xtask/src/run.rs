@@ -24,6 +24,7 @@ pub fn command(cell: &Cell, settings: &BenchSettings) -> Command {
     cmd.args(["--consumers", &cell.workload.consumers.to_string()]);
     cmd.args(["--per-consumer", &cell.workload.per_consumer.to_string()]);
     cmd.args(["--samples", &settings.samples.to_string(), "--warmup", &settings.warmup.to_string()]);
+    cmd.args(["--min-samples", &settings.min_samples.to_string()]);
     cmd.args(["--budget", &settings.budget_s.to_string()]);
     if settings.latency {
         cmd.arg("--latency");
@@ -135,7 +136,7 @@ mod tests {
         assert_eq!(
             line,
             "--variant flume-bounded --format json --consumers 4 --per-consumer 10000 --samples 3 --warmup 0 \
-             --budget 1 --flavor current-thread --workers 2 --sample-timeout=9"
+             --min-samples 3 --budget 1 --flavor current-thread --workers 2 --sample-timeout=9"
         );
         let cmd = command(&cell(&[], false), &settings());
         assert!(!cmd.get_args().any(|a| a == "--workers" || a == "--flavor"));

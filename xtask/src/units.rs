@@ -1,5 +1,7 @@
 //! Numbers as the reports write them: thousands separators, and the one
-//! way every report says "times faster" (a ratio with its uncertainty).
+//! way every report says "times faster" (a ratio with its 95% interval).
+
+use dispenser_core::evidence::Ratio;
 
 /// `1000000` with thousands separators: `1,000,000`.
 pub fn thousands(n: u64) -> String {
@@ -14,30 +16,36 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// `12.3 ± 0.4` (or `1.00` for the fastest).
-pub fn format_ratio(ratio: f64, err: f64) -> String {
-    if ratio == 1.0 && err == 0.0 {
+/// `12.3 [11.9–12.8]`: a ratio with its 95% interval (`1.00` for exactly 1).
+pub fn format_ratio(ratio: &Ratio) -> String {
+    let Ratio { point, interval } = *ratio;
+    if point == 1.0 && interval.lo == 1.0 && interval.hi == 1.0 {
         return "1.00".into();
     }
-    let digits = if ratio >= 100.0 {
-        0
-    } else if ratio >= 10.0 {
-        1
-    } else {
-        2
+    let digits = |x: f64| {
+        if x >= 100.0 {
+            0
+        } else if x >= 10.0 {
+            1
+        } else {
+            2
+        }
     };
-    format!("{ratio:.digits$} ± {err:.digits$}")
+    let d = digits(point);
+    format!("{point:.d$} [{:.d$}–{:.d$}]", interval.lo, interval.hi)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dispenser_core::evidence::Interval;
 
     #[test]
     fn ratios_and_counts_are_formatted() {
-        assert_eq!(format_ratio(2.0, 0.2), "2.00 ± 0.20");
-        assert_eq!(format_ratio(123.4, 5.0), "123 ± 5");
-        assert_eq!(format_ratio(1.0, 0.0), "1.00");
+        let r = |point, lo, hi| Ratio { point, interval: Interval { lo, hi } };
+        assert_eq!(format_ratio(&r(2.0, 1.8, 2.2)), "2.00 [1.80–2.20]");
+        assert_eq!(format_ratio(&r(123.4, 118.0, 129.0)), "123 [118–129]");
+        assert_eq!(format_ratio(&r(1.0, 1.0, 1.0)), "1.00");
         assert_eq!(thousands(1_000_000), "1,000,000");
         assert_eq!(thousands(10), "10");
     }

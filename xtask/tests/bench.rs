@@ -20,16 +20,24 @@ fn a_tiny_run_writes_every_file_and_exits_0() {
     assert!(stdout.contains("Summary"));
     assert!(stdout.contains("order shuffled with --seed 7"));
 
+    // Every cell in three processes (the default), one record each, in three shuffled rounds.
     let records = journal(dir.path());
     let mut names: Vec<&str> = records.iter().map(|r| r.variant.as_str()).collect();
     names.sort_unstable();
+    names.dedup();
     assert_eq!(names, ["atomic", "std-mpsc", "std-mpsc-bounded", "std-mutex"]);
+    assert_eq!(records.len(), 12);
     assert!(records.iter().all(|r| r.status == Status::Ok && r.dispense_ns.len() == 3));
+    for round in 0..3 {
+        let this: Vec<&str> = records[round * 4..round * 4 + 4].iter().map(|r| r.variant.as_str()).collect();
+        assert!(records[round * 4..round * 4 + 4].iter().all(|r| r.process == Some(round as u32)), "{this:?}");
+    }
 
     let json = results(dir.path());
     assert_eq!(json["format"], "dispenser-bench results");
     assert_eq!(json["run"]["seed"], 7);
-    assert_eq!(json["records"].as_array().unwrap().len(), 4);
+    assert_eq!(json["records"].as_array().unwrap().len(), 12);
+    assert_eq!(json["run"]["settings"]["processes"], 3);
     assert!(json["machine"]["logical_cores"].as_u64().unwrap() >= 1);
     assert!(json["machine"]["rustc"].as_str().unwrap().starts_with("rustc"));
     assert!(json["machine"]["crates"]["crossbeam-channel"].is_array());
@@ -38,13 +46,13 @@ fn a_tiny_run_writes_every_file_and_exits_0() {
     let width = csv.headers().unwrap().len();
     let rows: Vec<csv::StringRecord> = csv.records().collect::<Result<_, _>>().unwrap();
     assert_eq!(rows.len(), 4);
-    assert!(rows.iter().all(|r| r.len() == width && &r[8] == "ok"));
+    assert!(rows.iter().all(|r| r.len() == width && &r[8] == "ok" && &r[9] == "3"), "one row per cell, 3 processes");
 
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert_well_formed(&html);
     assert!(html.contains("<svg") && html.contains("std-mutex"));
     let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
-    assert!(md.contains("| 1 | sync (threads) |"), "{md}");
+    assert!(md.contains("| 1 | sync (threads) |") || md.contains("| ≈1 | sync (threads) |"), "{md}");
 }
 
 #[test]
@@ -54,6 +62,7 @@ fn a_cell_past_its_timeout_is_killed_and_recorded() {
     let started = Instant::now();
     let out = xtask()
         .args(["bench", "--runtime", "sync", "--variant", "std-mpsc", "--workload", "10x100000", "--timeout", "1"])
+        .args(["--processes", "1"])
         // A sample timeout past the cell's, so the process itself must be killed.
         .arg("--bench-arg=--sample-timeout=100")
         .arg("--out")
@@ -77,7 +86,7 @@ fn a_failing_process_is_recorded_with_its_stderr_and_the_run_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     // Every process gets an argument it refuses: exit 2, no record.
     let out = tiny_bench(dir.path())
-        .args(["--variant", "atomic", "--workload", "3x100", "--bench-arg=--no-such-option"])
+        .args(["--variant", "atomic", "--workload", "3x100", "--processes", "1", "--bench-arg=--no-such-option"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -166,7 +175,9 @@ fn a_dry_run_lists_the_cells_in_seeded_order() {
         String::from_utf8(out.stdout).unwrap()
     };
     let a = run("1");
-    assert_eq!(a.lines().next(), Some("# 8 cells, --seed 1"));
+    assert_eq!(a.lines().next(), Some("# 8 cells x 3 processes = 24 runs in 3 shuffled rounds, --seed 1"));
+    let first_round: Vec<&str> = a.lines().skip(1).take(8).collect();
+    assert!(first_round.iter().all(|l| l.ends_with(" #1")), "round 1 runs every cell's first process: {a}");
     assert!(a.lines().skip(1).all(|l| l.starts_with("sync ") && l.contains("-bounded ")), "{a}");
     assert_eq!(a, run("1"));
 }

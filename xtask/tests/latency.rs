@@ -18,8 +18,9 @@ fn latency_counts_every_request_and_reaches_every_report() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Two cells, three processes each.
     let records = journal(dir.path());
-    assert_eq!(records.len(), 2);
+    assert_eq!(records.len(), 6);
     for r in &records {
         assert_eq!(r.status, Status::Ok);
         let l = r.latency.as_ref().expect("--latency reaches the binary");

@@ -142,6 +142,7 @@ fn item_4_outputs_are_readable_by_others_under_the_usual_umask() {
 fn long_bench(dir: &Path) -> std::process::Child {
     std::process::Command::new(assert_cmd::cargo::cargo_bin("xtask"))
         .args(["bench", "--runtime", "sync", "--variant", "atomic", "--samples", "100000", "--budget", "1.5"])
+        .args(["--processes", "1"])
         .args(["--workload", "2x10", "--workload", "3x10", "--workload", "4x10", "--workload", "5x10", "--out"])
         .arg(dir)
         .stdout(Stdio::null())
@@ -314,7 +315,7 @@ fn item_11_a_stuck_sample_is_hung_with_the_samples_before_it_kept() {
     // ends as `hung` in the binary (not killed as `timeout`) and keeps its record.
     let out = xtask()
         .args(["bench", "--runtime", "sync", "--variant", "std-mpsc", "--workload", "10x100000", "--timeout", "4"])
-        .args(["--samples", "3", "--warmup", "0", "--out"])
+        .args(["--samples", "3", "--warmup", "0", "--processes", "1", "--out"])
         .arg(dir.path())
         .output()
         .unwrap();

@@ -127,7 +127,7 @@ pub fn render(section: &Section) -> Result<Option<String>> {
             .map_err(|e| err(&e))?;
         chart
             .draw_series(rows.iter().enumerate().map(|(i, r)| {
-                let text = format!("{}  ×{}", format_ns(r.stats.median_ns), times(r.ratio));
+                let text = format!("{}  ×{}", format_ns(r.stats.median_ns), times(r.ratio.point));
                 Text::new(
                     text,
                     (r.stats.max_ns * 1.15, SegmentValue::CenterOf(band(i))),

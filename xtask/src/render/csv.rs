@@ -1,12 +1,15 @@
-//! results.csv: one row per cell, every figure in plain units (ns, s, KiB)
-//! for spreadsheets and scripts.
+//! results.csv: one row per cell (all of its processes together), every
+//! figure in plain units (ns, s, KiB) for spreadsheets and scripts. The raw
+//! samples of every process stay in results.json.
 
+use crate::collate::group_cells;
 use crate::results::Results;
 use anyhow::Result;
+use dispenser_core::evidence;
 use dispenser_core::stats::Stats;
 
 /// Column names, in order.
-pub const COLUMNS: [&str; 31] = [
+pub const COLUMNS: [&str; 37] = [
     "runtime",
     "flavor",
     "workers",
@@ -16,8 +19,14 @@ pub const COLUMNS: [&str; 31] = [
     "consumers",
     "per_consumer",
     "status",
+    "processes",
     "samples",
     "median_ns",
+    "ci95_lo_ns",
+    "ci95_hi_ns",
+    "within_process_spread",
+    "between_process_spread",
+    "unstable",
     "iqr_ns",
     "mad_ns",
     "mean_ns",
@@ -40,20 +49,27 @@ pub const COLUMNS: [&str; 31] = [
     "error",
 ];
 
-/// Renders every record as a CSV row, in run order.
+/// Renders every cell as a CSV row, in the order each first ran.
 pub fn render(results: &Results) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(COLUMNS)?;
-    for r in &results.records {
-        // A cell that did not finish carries no figure: sorted in a
-        // spreadsheet, a broken variant must never rank first.
-        let ok = r.is_ok();
-        let stats = Stats::compute(&r.dispense_ns, &r.setup_ns, r.workload.total()).filter(|_| ok);
+    for cell in group_cells(&results.records) {
+        let r = cell.first();
+        // A cell with a process that did not finish carries no figure:
+        // sorted in a spreadsheet, a broken variant must never rank first.
+        let failure = cell.failure();
+        let ok = failure.is_none();
+        let stats = cell.stats().filter(|_| ok);
         let stat = |f: fn(&Stats) -> f64| stats.as_ref().map(|s| f(s).to_string()).unwrap_or_default();
-        let res = r.resources.as_ref().filter(|_| ok);
-        let latency = r.latency.as_ref().filter(|_| ok);
+        let estimate = cell.estimate().filter(|_| ok);
+        let est = |f: fn(&evidence::Estimate) -> String| estimate.as_ref().map(f).unwrap_or_default();
+        let res = cell.resources().filter(|_| ok);
         let opt = |v: Option<String>| v.unwrap_or_default();
-        let row: [String; 31] = [
+        let lat = cell.latency().filter(|_| ok);
+        let latency =
+            |f: fn(&dispenser_core::latency::LatencyStats) -> u64| opt(lat.as_ref().map(|l| f(l).to_string()));
+        let shown = failure.unwrap_or(r);
+        let row: [String; 37] = [
             r.runtime.clone(),
             r.executor.flavor.clone(),
             opt(r.executor.workers.map(|w| w.to_string())),
@@ -62,9 +78,15 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
             r.primitive.clone(),
             r.workload.consumers.to_string(),
             r.workload.per_consumer.to_string(),
-            r.status.as_str().into(),
-            r.dispense_ns.len().to_string(),
+            shown.status.as_str().into(),
+            cell.records.len().to_string(),
+            cell.records.iter().map(|r| r.dispense_ns.len()).sum::<usize>().to_string(),
             stat(|s| s.median_ns),
+            est(|e| e.interval.lo.to_string()),
+            est(|e| e.interval.hi.to_string()),
+            est(|e| e.within.to_string()),
+            est(|e| e.between.to_string()),
+            est(|e| e.unstable.to_string()),
             stat(|s| s.iqr_ns),
             stat(|s| s.mad_ns),
             stat(|s| s.mean_ns),
@@ -73,18 +95,18 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
             stat(|s| s.ns_per_number),
             stat(|s| s.numbers_per_sec),
             stat(|s| s.setup_median_ns),
-            opt(res.map(|x| x.cpu_per_wall.to_string())),
-            opt(res.map(|x| x.user_cpu_s.to_string())),
-            opt(res.map(|x| x.system_cpu_s.to_string())),
-            opt(res.map(|x| x.voluntary_switches.to_string())),
-            opt(res.map(|x| x.involuntary_switches.to_string())),
-            opt(res.map(|x| x.peak_rss_kib.to_string())),
-            opt(latency.map(|l| l.p50_ns.to_string())),
-            opt(latency.map(|l| l.p90_ns.to_string())),
-            opt(latency.map(|l| l.p99_ns.to_string())),
-            opt(latency.map(|l| l.p999_ns.to_string())),
-            opt(latency.map(|l| l.max_ns.to_string())),
-            opt(r.error.clone()),
+            opt(res.as_ref().map(|x| x.cpu_per_wall.to_string())),
+            opt(res.as_ref().map(|x| x.user_cpu_s.to_string())),
+            opt(res.as_ref().map(|x| x.system_cpu_s.to_string())),
+            opt(res.as_ref().map(|x| x.voluntary_switches.to_string())),
+            opt(res.as_ref().map(|x| x.involuntary_switches.to_string())),
+            opt(res.as_ref().map(|x| x.peak_rss_kib.to_string())),
+            latency(|l| l.p50_ns),
+            latency(|l| l.p90_ns),
+            latency(|l| l.p99_ns),
+            latency(|l| l.p999_ns),
+            latency(|l| l.max_ns),
+            opt(shown.error.clone()),
         ];
         w.write_record(&row)?;
     }
@@ -108,7 +130,7 @@ mod tests {
     use crate::render::tests::sample_results;
 
     #[test]
-    fn the_csv_reads_back_with_one_row_per_record() {
+    fn the_csv_reads_back_with_one_row_per_cell() {
         let results = sample_results();
         let bytes = super::render(&results).unwrap();
         let mut reader = csv::Reader::from_reader(bytes.as_slice());
@@ -117,8 +139,9 @@ mod tests {
         assert_eq!(rows.len(), results.records.len());
         assert!(rows.iter().all(|r| r.len() == super::COLUMNS.len()));
         let timeout = rows.iter().find(|r| &r[8] == "timeout").unwrap();
-        assert_eq!(&timeout[10], "");
+        assert_eq!(&timeout[11], "");
         let atomic = rows.iter().find(|r| &r[3] == "atomic").unwrap();
-        assert_eq!(atomic[10].parse::<f64>().unwrap(), 3_800_000.0);
+        assert_eq!(atomic[11].parse::<f64>().unwrap(), 3_800_000.0);
+        assert_eq!(&atomic[9], "1", "one process");
     }
 }

@@ -118,7 +118,7 @@ fn render_section(out: &mut String, section: &Section) -> Result<()> {
 }
 
 /// One table row; `prefix` is raw HTML put before the text of one column.
-fn push_row(out: &mut String, attrs: &str, cells: &[String; 10], prefix: Option<(usize, &str)>) {
+fn push_row(out: &mut String, attrs: &str, cells: &[String; 11], prefix: Option<(usize, &str)>) {
     let _ = write!(out, "<tr{attrs}>");
     for (i, cell) in cells.iter().enumerate() {
         let class = if NUMERIC[i] { " class=\"num\"" } else { "" };

@@ -38,9 +38,9 @@ pub fn values(l: &LatencyStats) -> [u64; 5] {
 }
 
 /// The section's ranked cells that carry latency, lowest p50 first.
-pub fn rows<'a>(section: &Section<'a>) -> Vec<(&'a Record, &'a LatencyStats)> {
+pub fn rows<'s, 'a>(section: &'s Section<'a>) -> Vec<(&'a Record, &'s LatencyStats)> {
     let mut rows: Vec<(&Record, &LatencyStats)> =
-        section.rows.iter().filter_map(|r| r.record.latency.as_ref().map(|l| (r.record, l))).collect();
+        section.rows.iter().filter_map(|r| r.latency.as_ref().map(|l| (r.record, l))).collect();
     rows.sort_by_key(|(r, l)| (l.p50_ns, l.p99_ns, r.variant.clone()));
     rows
 }

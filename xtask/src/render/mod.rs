@@ -18,6 +18,7 @@ use crate::results::{FAMILY_ORDER, Results};
 pub use crate::units::{format_ratio, thousands};
 use anyhow::Result;
 use dispenser_core::Record;
+use dispenser_core::evidence::Winner;
 use dispenser_core::table::{format_kib, format_ns};
 
 /// One output format: turns a whole run into the bytes of one file (or
@@ -86,46 +87,54 @@ pub fn report_files(results: &Results) -> Result<Vec<(String, Vec<u8>)>> {
 }
 
 /// Column titles of the ranked tables, shared by every format.
-pub const HEADER: [&str; 10] = [
+pub const HEADER: [&str; 11] = [
     "#",
     "runtime (flavor, workers)",
     "variant",
     "median",
-    "spread (IQR)",
-    "min … max",
+    "95% interval",
+    "spread in / between",
     "ns/number",
-    "× fastest",
+    "× fastest [95%]",
     "CPU/wall",
     "peak mem",
+    "samples",
 ];
 
 /// Columns aligned right (numbers).
-pub const NUMERIC: [bool; 10] = [true, false, false, true, true, true, true, true, true, true];
+pub const NUMERIC: [bool; 11] = [true, false, false, true, true, true, true, true, true, true, true];
+
+/// Marks an unstable cell (processes disagree far beyond their own spread).
+pub const UNSTABLE_MARK: &str = " ⚠ unstable";
 
 /// A ranked row's cells, in [`HEADER`] order.
-pub fn row_cells(row: &Row) -> [String; 10] {
+pub fn row_cells(row: &Row) -> [String; 11] {
     let s = &row.stats;
-    let (cpu, mem) = match &row.record.resources {
+    let e = &row.estimate;
+    let (cpu, mem) = match &row.resources {
         Some(res) => (format!("{:.2}", res.cpu_per_wall), format_kib(res.peak_rss_kib)),
         None => (String::new(), String::new()),
     };
+    let variant =
+        if e.unstable { format!("{}{UNSTABLE_MARK}", row.record.variant) } else { row.record.variant.clone() };
     [
-        row.rank.to_string(),
+        row.rank_label(),
         row.record.runtime_label(),
-        row.record.variant.clone(),
+        variant,
         format_ns(s.median_ns),
-        format!("± {}", format_ns(s.iqr_ns)),
-        format!("{} … {}", format_ns(s.min_ns), format_ns(s.max_ns)),
+        format!("{} … {}", format_ns(e.interval.lo), format_ns(e.interval.hi)),
+        format!("{:.1}% / {:.1}%", e.within * 100.0, e.between * 100.0),
         format!("{:.1}", s.ns_per_number),
-        if row.rank == 1 { "1.00".into() } else { format_ratio(row.ratio, row.ratio_err) },
+        if row.is_fastest() { "1.00".into() } else { format_ratio(&row.ratio) },
         cpu,
         mem,
+        format!("{} in {}", e.samples, e.processes),
     ]
 }
 
 /// An unranked cell's cells: its status where the median would be.
-pub fn unranked_cells(r: &Record) -> [String; 10] {
-    let mut cells: [String; 10] = Default::default();
+pub fn unranked_cells(r: &Record) -> [String; 11] {
+    let mut cells: [String; 11] = Default::default();
     cells[0] = "–".into();
     cells[1] = r.runtime_label();
     cells[2] = r.variant.clone();
@@ -144,31 +153,42 @@ pub fn failure_line(r: &Record) -> String {
     format!("{} ({}): {why}", cell_name(r), r.status.as_str())
 }
 
-/// The hyperfine-like summary: the fastest cell, then how many times faster
-/// it ran than the best of every family and than the slowest.
+/// The hyperfine-like summary: the fastest cell (or, when the data cannot
+/// separate it from the runner-up, the cells tied with it), then how many
+/// times faster it ran than the best of every family and than the slowest,
+/// each ratio with its 95% interval.
 pub fn summary(section: &Section) -> Vec<String> {
     let Some(first) = section.rows.first() else { return Vec::new() };
-    let mut picks: Vec<(&Row, String)> = Vec::new();
+    let tied: Vec<&Row> = match &section.winner {
+        Some(Winner::Tied(idx)) => idx.iter().filter_map(|&i| section.rows.get(i)).collect(),
+        _ => Vec::new(),
+    };
+    let mut picks: Vec<(usize, String)> = Vec::new();
     for family in FAMILY_ORDER {
-        if let Some(best) = section.rows.iter().skip(1).find(|r| r.record.family == family) {
-            picks.push((best, format!("fastest {}", family.as_str())));
+        if let Some(best) = section.rows.iter().skip(1).position(|r| r.record.family == family) {
+            picks.push((best + 1, format!("fastest {}", family.as_str())));
         }
     }
-    if let Some(last) = section.rows.last().filter(|r| r.rank > 1) {
-        if let Some(p) = picks.iter_mut().find(|(r, _)| r.rank == last.rank) {
-            p.1.push_str(", slowest");
-        } else {
-            picks.push((last, "slowest".into()));
+    let last = section.rows.len() - 1;
+    if last > 0 {
+        match picks.iter_mut().find(|(i, _)| *i == last) {
+            Some(p) => p.1.push_str(", slowest"),
+            None => picks.push((last, "slowest".into())),
         }
     }
-    picks.sort_by_key(|(r, _)| r.rank);
-    let mut lines = vec![format!("{} ran", cell_name(first.record))];
-    for (row, why) in picks {
-        lines.push(format!(
-            "  {:>14} times faster than {} [{why}]",
-            format_ratio(row.ratio, row.ratio_err),
-            cell_name(row.record)
-        ));
+    picks.sort_by_key(|(i, _)| *i);
+    let mut lines = if tied.len() > 1 {
+        let names: Vec<String> = tied.iter().map(|r| cell_name(r.record)).collect();
+        vec![
+            format!("fastest: a tie, the 95% intervals overlap: {}", names.join(", ")),
+            format!("{} has the lowest median; against it,", cell_name(first.record)),
+        ]
+    } else {
+        vec![format!("{} ran", cell_name(first.record))]
+    };
+    for (i, why) in picks {
+        let row = &section.rows[i];
+        lines.push(format!("  {:>20} times faster than {} [{why}]", format_ratio(&row.ratio), cell_name(row.record)));
     }
     lines
 }
@@ -196,8 +216,14 @@ pub fn header(results: &Results) -> Vec<String> {
     }
     if let Some(s) = &run.settings {
         run_line.push(format!(
-            "{} samples max, {} warm-up, {} s budget per cell, {} s timeout",
-            s.samples, s.warmup, s.budget_s, s.timeout_s
+            "{} process{} per cell, each {} samples max ({} min), {} warm-up, {} s budget, {} s timeout",
+            s.processes,
+            if s.processes == 1 { "" } else { "es" },
+            s.samples,
+            s.min_samples,
+            s.warmup,
+            s.budget_s,
+            s.timeout_s
         ));
     }
     if !run_line.is_empty() {
@@ -211,21 +237,35 @@ pub fn header(results: &Results) -> Vec<String> {
 }
 
 /// What each column means, for the foot of the Markdown and HTML reports.
-pub const COLUMN_NOTES: [(&str, &str); 9] = [
+pub const COLUMN_NOTES: [(&str, &str); 11] = [
+    (
+        "#",
+        "rank: 1 + the cells whose 95% interval lies wholly below this one's; ≈ marks a cell whose interval overlaps another's (the data cannot order them)",
+    ),
     (
         "median",
-        "median dispense time of the counted samples: first consumer leaving the start line to last number taken",
+        "median dispense time over every counted sample of every process: the start line opening to the last number taken",
     ),
-    ("spread (IQR)", "interquartile range of those samples (Q3 - Q1)"),
-    ("min … max", "fastest and slowest counted sample"),
+    (
+        "95% interval",
+        "where the typical process median lies: a t interval over the processes' medians on a log scale (a bootstrap of the samples with one process)",
+    ),
+    (
+        "spread in / between",
+        "within: the median process's IQR / median; between: (slowest - fastest process median) / median; ⚠ unstable when between exceeds 3x within and 10%",
+    ),
     ("ns/number", "median divided by the numbers dispensed per sample"),
-    ("× fastest", "median over the workload's fastest median, ± propagated from both spreads (σ ≈ IQR / 1.349)"),
+    (
+        "× fastest [95%]",
+        "median over the workload's fastest median, with a Welch t interval over both cells' process medians",
+    ),
     (
         "CPU/wall",
         "user + system CPU seconds per wall second while dispensing, as the runtime binary measures it: \
          near the core count when threads spin, low when they park",
     ),
-    ("peak mem", "peak resident memory of the runtime process"),
+    ("peak mem", "peak resident memory of the runtime process (the largest of the cell's processes)"),
+    ("samples", "counted samples in all, and the processes that took them"),
     (
         "p50 … max (latency, with --latency)",
         "time of one request as its consumer saw it (round trip, or lock or counter take), from 3 latency samples \
