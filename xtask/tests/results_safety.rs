@@ -166,7 +166,7 @@ fn wait(child: &mut std::process::Child) -> std::process::ExitStatus {
         if let Some(s) = child.try_wait().unwrap() {
             return s;
         }
-        assert!(stopped.elapsed() < Duration::from_secs(30), "xtask did not stop");
+        assert!(stopped.elapsed() < Duration::from_secs(90), "xtask did not stop");
         std::thread::sleep(Duration::from_millis(20));
     }
 }
