@@ -86,6 +86,8 @@ pub fn unmeasured(
             warmup: settings.warmup as usize,
             budget_s: settings.budget_s,
             latency: settings.latency,
+            work_ns: 0,
+            cpus: None,
         },
         status,
         error: Some(error),

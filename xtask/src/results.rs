@@ -219,7 +219,7 @@ pub mod tests {
             primitive: format!("{variant}::primitive"),
             workload,
             host: Host { logical_cores: 2, os: "linux".into() },
-            settings: Settings { samples: ns.len(), warmup: 1, budget_s: 2.0, latency: false },
+            settings: Settings { samples: ns.len(), warmup: 1, budget_s: 2.0, latency: false, work_ns: 0, cpus: None },
             status: Status::Ok,
             error: None,
             violation: None,
