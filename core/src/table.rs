@@ -21,6 +21,15 @@ pub fn format_kib(kib: u64) -> String {
     format!("{:.1} MiB", kib as f64 / 1024.0)
 }
 
+/// A record's ns/number cell: `1234.5`, or with `--work` `1234.5 (81% work)`,
+/// the share of it the work alone takes (see [`Record::work_share`]).
+pub fn format_ns_per_number(r: &Record, ns_per_number: f64) -> String {
+    match r.work_share() {
+        Some(share) => format!("{ns_per_number:.1} ({:.0}% work)", share * 100.0),
+        None => format!("{ns_per_number:.1}"),
+    }
+}
+
 /// Records of one run ranked: valid ones by median, then the rest in order.
 pub fn ranked(records: &[Record]) -> Vec<&Record> {
     let mut ok: Vec<&Record> = records.iter().filter(|r| r.is_ok() && r.stats.is_some()).collect();
@@ -89,10 +98,7 @@ pub fn render(records: &[Record]) -> String {
                 format_ns(s.median_ns),
                 format!("± {}", format_ns(s.iqr_ns)),
                 format!("{} … {}", format_ns(s.min_ns), format_ns(s.max_ns)),
-                match r.work_share() {
-                    Some(share) => format!("{:.1} ({:.0}% work)", s.ns_per_number, share * 100.0),
-                    None => format!("{:.1}", s.ns_per_number),
-                },
+                format_ns_per_number(r, s.ns_per_number),
                 format!("{:.2} M", s.numbers_per_sec / 1e6),
                 format_ns(s.setup_median_ns),
             ]),

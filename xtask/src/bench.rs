@@ -13,7 +13,7 @@ use std::process::ExitCode;
 /// bad usage (returned as a usage error), 128 + signal when interrupted.
 pub fn run(args: BenchArgs) -> Result<ExitCode> {
     let settings = args.settings()?;
-    let (workloads, workers) = (settings.workloads.clone(), settings.workers);
+    let (workloads, knobs) = (settings.workloads.clone(), plan::Knobs::of(&settings));
     let request = Request {
         kind: Kind::Bench,
         runtimes: args.runtimes,
@@ -22,5 +22,5 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         seed: args.run.seed,
         dry_run: args.run.dry_run,
     };
-    pipeline::run(request, |listed, seed| plan::bench(listed, &args.variants, &workloads, workers, seed))
+    pipeline::run(request, |listed, seed| plan::bench(listed, &args.variants, &workloads, knobs, seed))
 }

@@ -115,12 +115,12 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
     if req.dry_run {
         println!("# {planned} {unit}, --seed {seed}");
         for g in &groups {
-            let workers = match (&req.kind, g.workers) {
-                (Kind::Sweep { .. }, Some(k)) => format!(" --workers {k}"),
-                _ => String::new(),
+            let knobs = match &req.kind {
+                Kind::Sweep { .. } => g.knobs.flags(),
+                Kind::Bench => String::new(),
             };
             for cell in &g.cells {
-                println!("{cell}{workers}");
+                println!("{cell}{knobs}");
             }
         }
         return Ok(ExitCode::SUCCESS);
@@ -161,12 +161,19 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
         if write_error.is_some() {
             break;
         }
-        let settings = BenchSettings { workers: g.workers, ..req.settings.clone() };
+        let settings = g.knobs.apply(&req.settings);
         if let Kind::Sweep { .. } = req.kind {
-            match g.workers {
-                Some(k) => eprintln!("-- {k} worker{}: {} points", if k == 1 { "" } else { "s" }, g.cells.len()),
-                None => eprintln!("-- one OS thread per consumer: {} points", g.cells.len()),
+            let mut what = match g.knobs.workers {
+                Some(k) => format!("{k} worker{}", if k == 1 { "" } else { "s" }),
+                None => "one OS thread per consumer".into(),
+            };
+            if g.knobs.work_ns > 0 {
+                what.push_str(&format!(", {} ns of work per number", g.knobs.work_ns));
             }
+            if let Some(k) = g.knobs.cpus {
+                what.push_str(&format!(", pinned to {k} CPU{}", if k == 1 { "" } else { "s" }));
+            }
+            eprintln!("-- {what}: {} points", g.cells.len());
         }
         let end = run::run_all(&g.cells, &settings, &interrupt::STOP, |record| {
             let appended = journal.append(&record);

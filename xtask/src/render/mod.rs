@@ -18,7 +18,7 @@ use crate::results::{FAMILY_ORDER, Results};
 pub use crate::units::{format_ratio, thousands};
 use anyhow::Result;
 use dispenser_core::Record;
-use dispenser_core::table::{format_kib, format_ns};
+use dispenser_core::table::{format_kib, format_ns, format_ns_per_number};
 
 /// One output format: turns a whole run into the bytes of one file (or
 /// of the terminal report), as hyperfine's exporters do.
@@ -116,7 +116,7 @@ pub fn row_cells(row: &Row) -> [String; 10] {
         format_ns(s.median_ns),
         format!("± {}", format_ns(s.iqr_ns)),
         format!("{} … {}", format_ns(s.min_ns), format_ns(s.max_ns)),
-        format!("{:.1}", s.ns_per_number),
+        format_ns_per_number(row.record, s.ns_per_number),
         if row.rank == 1 { "1.00".into() } else { format_ratio(row.ratio, row.ratio_err) },
         cpu,
         mem,
@@ -199,6 +199,12 @@ pub fn header(results: &Results) -> Vec<String> {
             "{} samples max, {} warm-up, {} s budget per cell, {} s timeout",
             s.samples, s.warmup, s.budget_s, s.timeout_s
         ));
+        if s.work_ns > 0 {
+            run_line.push(format!("{} of work per number", format_ns(s.work_ns as f64)));
+        }
+        if let Some(k) = s.cpus {
+            run_line.push(format!("pinned to {k} CPU{}", if k == 1 { "" } else { "s" }));
+        }
     }
     if !run_line.is_empty() {
         lines.push(format!("run: {}", run_line.join(" · ")));
@@ -218,7 +224,11 @@ pub const COLUMN_NOTES: [(&str, &str); 9] = [
     ),
     ("spread (IQR)", "interquartile range of those samples (Q3 - Q1)"),
     ("min … max", "fastest and slowest counted sample"),
-    ("ns/number", "median divided by the numbers dispensed per sample"),
+    (
+        "ns/number",
+        "median divided by the numbers dispensed per sample; with --work, (N% work) is the share of it that the \
+         work alone takes on min(consumers, cores) cores (one for the baseline)",
+    ),
     ("× fastest", "median over the workload's fastest median, ± propagated from both spreads (σ ≈ IQR / 1.349)"),
     (
         "CPU/wall",
