@@ -157,6 +157,9 @@ pub fn ns_per_number(r: &Record) -> Option<f64> {
     Stats::compute(&r.dispense_ns, &r.setup_ns, r.workload.total()).filter(|_| r.is_ok()).map(|s| s.ns_per_number)
 }
 
+/// What tells panels apart: the worker count and the other varied axes' values.
+type PanelKey = (Option<u64>, Vec<(Axis, u64)>);
+
 /// The sweep's records along every varied axis ([`Axis::varied`]): the
 /// runtimes of the first axis, then of the next.
 pub fn collect_all(results: &Results) -> Vec<RuntimeSweep> {
@@ -185,7 +188,7 @@ pub fn collect(results: &Results, axis: Axis) -> Vec<RuntimeSweep> {
             let fixed: Vec<(Axis, u64)> = others.iter().map(|a| (*a, a.of(r))).collect();
             (r.executor.workers.map(|k| k as u64), fixed)
         };
-        let panels: BTreeSet<(Option<u64>, Vec<(Axis, u64)>)> = ours.iter().map(|r| panel_of(r)).collect();
+        let panels: BTreeSet<PanelKey> = ours.iter().map(|r| panel_of(r)).collect();
         let panels = panels
             .into_iter()
             .map(|key| {
