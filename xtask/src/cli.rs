@@ -62,7 +62,7 @@ pub enum Task {
     Bench(BenchArgs),
     /// Compare two runs cell by cell: NEW/OLD median ratio and a verdict.
     Compare(CompareArgs),
-    /// Render the terminal tables, CSV, Markdown and HTML again from a results file.
+    /// Render the terminal tables, CSV, Markdown and HTML again from a results file; with several runs (one per machine), one report setting the machines side by side.
     Report(ReportArgs),
     /// Scaling: chosen variants over consumer counts at a fixed total (and worker counts); writes sweep.html.
     Sweep(SweepArgs),
@@ -141,9 +141,10 @@ pub struct CompareArgs {
 /// Options of `cargo xtask report`.
 #[derive(Debug, Clone, Args)]
 pub struct ReportArgs {
-    /// A results.json (or results.jsonl) file, or a run folder.
-    pub results: PathBuf,
-    /// Folder for the rendered files [default: the results file's folder].
+    /// A results.json (or results.jsonl) file, or a run folder; several (e.g. run folders copied from other machines) merge into one report with a column per machine.
+    #[arg(required = true, num_args = 1..)]
+    pub results: Vec<PathBuf>,
+    /// Folder for the rendered files [default: the results file's folder; required with several runs].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 }

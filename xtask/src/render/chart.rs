@@ -127,7 +127,7 @@ pub fn render(section: &Section) -> Result<Option<String>> {
             .map_err(|e| err(&e))?;
         chart
             .draw_series(rows.iter().enumerate().map(|(i, r)| {
-                let text = format!("{}  ×{}", format_ns(r.stats.median_ns), times(r.ratio));
+                let text = format!("{}  {}", format_ns(r.stats.median_ns), crate::units::times(r.ratio));
                 Text::new(
                     text,
                     (r.stats.max_ns * 1.15, SegmentValue::CenterOf(band(i))),
@@ -147,11 +147,6 @@ pub fn render(section: &Section) -> Result<Option<String>> {
         root.present().map_err(|e| err(&e))?;
     }
     Ok(Some(svg))
-}
-
-/// `7.2`, `151`: a ratio short enough to sit beside a bar.
-fn times(ratio: f64) -> String {
-    if ratio >= 100.0 || !ratio.is_finite() { format!("{ratio:.0}") } else { format!("{ratio:.1}") }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod chart;
 pub mod csv;
 pub mod html;
 pub mod latency;
+pub mod machines;
 pub mod markdown;
 pub mod sweep_chart;
 pub mod sweep_html;
@@ -281,6 +282,7 @@ pub mod tests {
         tokio.executor = dispenser_core::Executor { flavor: "multi-thread".into(), workers: Some(2) };
         records.push(tokio);
         let machine = crate::machine::Machine {
+            host_name: None,
             cpu: "Test CPU".into(),
             logical_cores: 2,
             physical_cores: Some(1),
