@@ -7,7 +7,7 @@
 //! side by side. Each machine's ranking is its own run's, from
 //! [`crate::collate`]: nothing is recomputed here.
 
-use super::chart::band_chart;
+use super::chart::{band_chart, band_legend};
 use super::html::{escape, inline_svg, page_end, page_start};
 use super::{Section, sections, thousands};
 use crate::results::{FAMILY_ORDER, Results};
@@ -371,14 +371,7 @@ pub fn charts(runs: &[MachineRun]) -> Result<Vec<(String, String)>> {
                     .label(run.name.clone())
                     .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], c.filled()));
             }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .background_style(WHITE.mix(0.9))
-                .border_style(RGBColor(200, 200, 200))
-                .label_font(("sans-serif", 12))
-                .draw()
-                .map_err(|e| err(&e))?;
+            band_legend(&mut chart)?;
             root.present().map_err(|e| err(&e))?;
         }
         out.push((chart_name(&s.workload), svg));
