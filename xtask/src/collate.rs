@@ -74,7 +74,9 @@ fn section(results: &Results, workload: Workload, cores: Option<usize>) -> Secti
                 .collect()
         }
     };
-    let cores = cores.or_else(|| records.first().map(|r| r.host.logical_cores)).unwrap_or(1);
+    // Pinned (`--cpus K`), the cells had K cores whatever the machine has.
+    let pinned = records.iter().find_map(|r| r.settings.cpus);
+    let cores = pinned.or(cores).or_else(|| records.first().map(|r| r.host.logical_cores)).unwrap_or(1);
     Section { workload, rows, unranked, notes: notes(workload, cores) }
 }
 
@@ -133,6 +135,15 @@ mod tests {
         assert_eq!(s[0].unranked.len(), 1);
         assert_eq!(s[0].unranked[0].status, Status::Timeout);
         assert!(s[1].notes.iter().any(|n| n.contains("Oversubscribed: 1,000 consumers")));
+    }
+
+    #[test]
+    fn pinned_cells_are_read_against_their_cpus() {
+        let mut results = sample_results();
+        results.records.iter_mut().for_each(|r| r.settings.cpus = Some(1));
+        let s = sections(&results);
+        assert!(s[0].notes[0].ends_with("on 1 logical core."), "{:?}", s[0].notes);
+        assert!(s[0].notes.iter().any(|n| n.contains("Oversubscribed: 10 consumers + 1 producer on 1 cores")));
     }
 
     #[test]
