@@ -25,7 +25,8 @@ use std::time::Instant;
 pub enum Kind {
     /// `cargo xtask bench`: every variant on the reference workloads.
     Bench,
-    /// `cargo xtask sweep`: chosen variants over consumer (and worker) counts.
+    /// `cargo xtask sweep`: chosen variants over consumer (and worker,
+    /// work and CPU) counts.
     Sweep {
         /// Numbers per sample at every point.
         total: u64,
@@ -33,6 +34,10 @@ pub enum Kind {
         consumer_counts: usize,
         /// Worker counts for the runtimes that take them.
         workers: Vec<u64>,
+        /// Work per number, ns.
+        work: Vec<u64>,
+        /// CPU counts to pin to (`[None]`: not pinned).
+        cpus: Vec<Option<u64>>,
     },
 }
 
@@ -140,11 +145,20 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
             if listed.len() == 1 { "" } else { "s" },
             dir.path().display()
         ),
-        Kind::Sweep { total, consumer_counts, workers } => eprintln!(
-            "dispenser-bench sweep: {planned} points ({consumer_counts} consumer counts x {total} total, workers \
-             {workers:?}), order --seed {seed}, results in {}",
-            dir.path().display()
-        ),
+        Kind::Sweep { total, consumer_counts, workers, work, cpus } => {
+            let mut axes = format!("{consumer_counts} consumer counts x {total} total, workers {workers:?}");
+            if work.iter().any(|ns| *ns > 0) {
+                axes.push_str(&format!(", work {work:?} ns"));
+            }
+            if cpus.iter().any(Option::is_some) {
+                let cpus: Vec<u64> = cpus.iter().flatten().copied().collect();
+                axes.push_str(&format!(", pinned to {cpus:?} CPUs"));
+            }
+            eprintln!(
+                "dispenser-bench sweep: {planned} points ({axes}), order --seed {seed}, results in {}",
+                dir.path().display()
+            )
+        }
     }
     let mut journal = dir.journal()?;
     let mut records = Vec::new();

@@ -422,5 +422,16 @@ mod tests {
         assert_eq!(sweep(&listed, &globs, &s, 1).unwrap().iter().map(|g| g.cells.len()).sum::<usize>(), 6);
         let none = [glob::Pattern::new("nope").unwrap()];
         assert!(is_usage(&sweep(&listed, &none, &s, 1).unwrap_err()));
+
+        // Work and CPU counts multiply the groups, for threads and tasks alike.
+        let args = ["--consumers", "1", "--total", "8", "--workers", "2", "--work", "500,0", "--cpus", "1"];
+        let s = crate::cli::tests::sweep_args(&args).sweep().unwrap();
+        assert_eq!((s.work.as_slice(), s.cpus.as_slice()), ([0, 500].as_slice(), [Some(1)].as_slice()));
+        let knobs: Vec<Knobs> = sweep(&listed, &[], &s, 1).unwrap().iter().map(|g| g.knobs).collect();
+        let k = |workers, work_ns| Knobs { workers, work_ns, cpus: Some(1) };
+        assert_eq!(knobs, [k(None, 0), k(None, 500), k(Some(2), 0), k(Some(2), 500)]);
+        assert_eq!(k(Some(2), 500).flags(), " --workers 2 --work 500 --cpus 1");
+        let applied = k(Some(2), 500).apply(&s.settings);
+        assert_eq!((applied.workers, applied.work_ns, applied.cpus), (Some(2), 500, Some(1)));
     }
 }

@@ -152,5 +152,10 @@ mod tests {
         let args: Vec<String> =
             command(&cell(&[], false), &own).get_args().map(|a| a.to_string_lossy().into_owned()).collect();
         assert!(args.ends_with(&["--sample-timeout".to_string(), "3.75".to_string()]), "{args:?}");
+        // Work and pinning reach every process, threads included.
+        let knobs = BenchSettings { work_ns: 500, cpus: Some(1), ..settings() };
+        let line: Vec<String> =
+            command(&cell(&[], false), &knobs).get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+        assert!(line.join(" ").contains("--work 500 --cpus 1"), "{line:?}");
     }
 }
