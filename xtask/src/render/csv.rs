@@ -6,7 +6,7 @@ use anyhow::Result;
 use dispenser_core::stats::Stats;
 
 /// Column names, in order.
-pub const COLUMNS: [&str; 31] = [
+pub const COLUMNS: [&str; 34] = [
     "runtime",
     "flavor",
     "workers",
@@ -15,6 +15,8 @@ pub const COLUMNS: [&str; 31] = [
     "primitive",
     "consumers",
     "per_consumer",
+    "work_ns",
+    "cpus",
     "status",
     "samples",
     "median_ns",
@@ -24,6 +26,7 @@ pub const COLUMNS: [&str; 31] = [
     "min_ns",
     "max_ns",
     "ns_per_number",
+    "work_share",
     "numbers_per_sec",
     "setup_median_ns",
     "cpu_per_wall",
@@ -53,7 +56,7 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
         let res = r.resources.as_ref().filter(|_| ok);
         let latency = r.latency.as_ref().filter(|_| ok);
         let opt = |v: Option<String>| v.unwrap_or_default();
-        let row: [String; 31] = [
+        let row: [String; 34] = [
             r.runtime.clone(),
             r.executor.flavor.clone(),
             opt(r.executor.workers.map(|w| w.to_string())),
@@ -62,6 +65,8 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
             r.primitive.clone(),
             r.workload.consumers.to_string(),
             r.workload.per_consumer.to_string(),
+            r.settings.work_ns.to_string(),
+            opt(r.settings.cpus.map(|k| k.to_string())),
             r.status.as_str().into(),
             r.dispense_ns.len().to_string(),
             stat(|s| s.median_ns),
@@ -71,6 +76,7 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
             stat(|s| s.min_ns),
             stat(|s| s.max_ns),
             stat(|s| s.ns_per_number),
+            opt(r.work_share().filter(|_| ok).map(|x| x.to_string())),
             stat(|s| s.numbers_per_sec),
             stat(|s| s.setup_median_ns),
             opt(res.map(|x| x.cpu_per_wall.to_string())),
@@ -116,9 +122,11 @@ mod tests {
         let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().unwrap();
         assert_eq!(rows.len(), results.records.len());
         assert!(rows.iter().all(|r| r.len() == super::COLUMNS.len()));
-        let timeout = rows.iter().find(|r| &r[8] == "timeout").unwrap();
-        assert_eq!(&timeout[10], "");
-        let atomic = rows.iter().find(|r| &r[3] == "atomic").unwrap();
-        assert_eq!(atomic[10].parse::<f64>().unwrap(), 3_800_000.0);
+        let col = |name: &str| super::COLUMNS.iter().position(|c| *c == name).unwrap();
+        let timeout = rows.iter().find(|r| &r[col("status")] == "timeout").unwrap();
+        assert_eq!(&timeout[col("median_ns")], "");
+        let atomic = rows.iter().find(|r| &r[col("variant")] == "atomic").unwrap();
+        assert_eq!(atomic[col("median_ns")].parse::<f64>().unwrap(), 3_800_000.0);
+        assert_eq!((&atomic[col("work_ns")], &atomic[col("cpus")], &atomic[col("work_share")]), ("0", "", ""));
     }
 }
