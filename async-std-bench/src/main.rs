@@ -26,8 +26,14 @@ struct Cli {
     workers: WorkerArgs,
 }
 
+impl AsRef<CommonArgs> for Cli {
+    fn as_ref(&self) -> &CommonArgs {
+        &self.common
+    }
+}
+
 fn main() -> ExitCode {
-    let cli: Cli = cli::parse();
+    let cli: Cli = cli::parse_and_pin();
     let workers = match cli.workers.workers() {
         Ok(k) => k,
         Err(e) => return cli::usage_exit(e),

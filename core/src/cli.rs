@@ -3,6 +3,7 @@
 use crate::limits::{self, MAX_WORKERS};
 use crate::record::Record;
 use crate::runner::{RunConfig, Runtime, run_variant};
+use crate::work::Work;
 use crate::workload::available_parallelism;
 use crate::{Variant, Workload};
 use clap::{Args, Parser, ValueEnum};
@@ -57,6 +58,14 @@ pub struct CommonArgs {
     /// Also take latency samples: every request timed into a histogram (p50..max).
     #[arg(long)]
     pub latency: bool,
+    /// Busy work each consumer does after taking each number, ns (a
+    /// calibrated spin, on the clock; at most 1 s).
+    #[arg(long, value_name = "NS", default_value_t = 0)]
+    pub work: u64,
+    /// Pin the whole process (every thread, executor workers included) to
+    /// the first K of the CPUs it may use [default: not pinned].
+    #[arg(long, value_name = "K")]
+    pub cpus: Option<u64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -118,6 +127,23 @@ pub fn parse<P: Parser>() -> P {
     })
 }
 
+/// What every runtime binary's `main` calls first: [`parse`], then, with
+/// `--cpus K`, pins the process to K CPUs while the main thread is still
+/// the only thread, so every thread started later (samples, consumers,
+/// executor workers: runtimes are built after this returns) inherits the
+/// mask (see [`crate::cpus`]). A K of 0 or more than the CPUs the process
+/// may use exits with 2 and one line.
+pub fn parse_and_pin<P: Parser + AsRef<CommonArgs>>() -> P {
+    let parsed: P = parse();
+    if let Some(k) = parsed.as_ref().cpus
+        && let Err(e) = crate::cpus::pin_first(k)
+    {
+        eprintln!("error: {e}");
+        std::process::exit(2);
+    }
+    parsed
+}
+
 /// False when stdout was closed when the process started. Rust's runtime
 /// reopens a closed descriptor 1 on `/dev/null` read-write before `main`,
 /// so every write would succeed and the records vanish; a shell's
@@ -164,7 +190,22 @@ impl CommonArgs {
             budget: limits::seconds("budget", self.budget)?,
             sample_timeout: limits::seconds("sample-timeout", self.sample_timeout)?,
             latency: self.latency,
+            work_ns: limits::work_ns(self.work)?,
+            cpus: self.pinned_cpus()?,
         })
+    }
+
+    /// How many CPUs the process is pinned to: `None` without `--cpus`.
+    /// `--cpus` that was not applied is a bug in the binary, refused rather
+    /// than recorded as if it had been.
+    fn pinned_cpus(&self) -> Result<Option<usize>, UsageError> {
+        match (self.cpus, crate::cpus::pinned()) {
+            (None, _) => Ok(None),
+            (Some(_), Some(cpus)) => Ok(Some(cpus.len())),
+            (Some(_), None) => {
+                Err(UsageError("bug: --cpus was not applied (main must call cli::parse_and_pin)".into()))
+            }
+        }
     }
 
     /// The variants asked for, in `--list` order; unknown names are refused.
@@ -237,6 +278,8 @@ fn run<C: Send + Sync + 'static>(
     cfg: &RunConfig,
     out: &mut impl Write,
 ) -> std::io::Result<bool> {
+    // Calibrated once, before the first sample and outside every clock.
+    crate::work::install(Work::calibrate(cfg.work_ns));
     let mut records: Vec<Record> = Vec::new();
     for (i, variant) in variants.iter().enumerate() {
         if format == Format::Table {

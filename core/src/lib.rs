@@ -6,9 +6,11 @@
 //! [`cli::main`]; the loops that dispense live in the `dispenser-harness`
 //! crate. Here: the [`Workload`] and its [`limits`], [`validate()`], the
 //! sample loop ([`runner`]), [`stats`], [`resources`], the serialized
-//! [`Record`], the variant [`variant::Listing`] and the command line.
+//! [`Record`], the variant [`variant::Listing`], the command line, the busy
+//! [`work`] per number and the CPU pinning ([`cpus`]).
 
 pub mod cli;
+pub mod cpus;
 pub mod evidence;
 pub mod fairness;
 pub mod latency;
@@ -21,6 +23,7 @@ pub mod stats;
 pub mod table;
 pub mod validate;
 pub mod variant;
+pub mod work;
 pub mod workload;
 
 pub use latency::{Latency, NoProbe, Probe};

@@ -16,6 +16,9 @@ pub const MAX_SECS: f64 = 86_400.0;
 pub const MAX_PROCESSES: u64 = 100;
 /// Most executor threads `--workers` accepts.
 pub const MAX_WORKERS: u64 = 1024;
+/// Most busy work per number `--work` accepts, ns (1 s: beyond that the
+/// dispenser is noise and a sample would take hours).
+pub const MAX_WORK_NS: u64 = 1_000_000_000;
 /// Bytes a sample costs per number: the number in a consumer's list (8),
 /// its owner in validation (4) and its latency with `--latency` (4).
 pub const BYTES_PER_NUMBER: u64 = 16;
@@ -85,6 +88,16 @@ pub fn workers(got: u64) -> Result<usize, LimitError> {
     count("workers", 1, MAX_WORKERS, got)
 }
 
+/// `--work`: 0 ..= [`MAX_WORK_NS`] nanoseconds per number.
+pub fn work_ns(got: u64) -> Result<u64, LimitError> {
+    count("work", 0, MAX_WORK_NS, got).map(|ns| ns as u64)
+}
+
+/// `--cpus`: 1 ..= `allowed`, the CPUs the process may use.
+pub fn cpus(got: u64, allowed: usize) -> Result<usize, LimitError> {
+    count("cpus", 1, allowed as u64, got)
+}
+
 /// A count of seconds (`--budget`, `--sample-timeout`, a cell timeout):
 /// finite, more than 0, at most [`MAX_SECS`].
 pub fn seconds(flag: &'static str, got: f64) -> Result<Duration, LimitError> {
@@ -107,6 +120,11 @@ mod tests {
         assert_eq!(samples(0).unwrap_err().to_string(), "--samples must be between 1 and 100000, got 0");
         assert_eq!(warmup(0), Ok(0));
         assert!(warmup(MAX_WARMUP + 1).is_err());
+        assert_eq!(work_ns(0), Ok(0));
+        assert!(work_ns(MAX_WORK_NS + 1).is_err());
+        assert_eq!(cpus(2, 2), Ok(2));
+        assert_eq!(cpus(3, 2).unwrap_err().to_string(), "--cpus must be between 1 and 2, got 3");
+        assert!(cpus(0, 2).is_err());
     }
 
     #[test]

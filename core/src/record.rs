@@ -72,6 +72,12 @@ pub struct Settings {
     pub budget_s: f64,
     /// Whether latency samples were taken.
     pub latency: bool,
+    /// Busy work per number, ns (`--work`; 0 in records written before it existed).
+    #[serde(default)]
+    pub work_ns: u64,
+    /// CPUs the process was pinned to (`--cpus`); `None`: not pinned.
+    #[serde(default)]
+    pub cpus: Option<usize>,
 }
 
 fn default_min_samples() -> usize {
@@ -81,7 +87,7 @@ fn default_min_samples() -> usize {
 /// The machine, as far as a runtime binary can tell cheaply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Host {
-    /// Logical cores available to the process.
+    /// Logical cores available to the process (with `--cpus K`: K).
     pub logical_cores: usize,
     /// Operating system family.
     pub os: String,
@@ -146,8 +152,42 @@ impl Record {
         self.status == Status::Ok
     }
 
+    /// How many consumers can do their `--work` at once: the baseline's one
+    /// thread, else the consumers, at most one per logical core the process
+    /// may use (with `--cpus K`, K).
+    pub fn work_parallelism(&self) -> usize {
+        match self.family {
+            Family::Baseline => 1,
+            _ => self.workload.consumers.min(self.host.logical_cores).max(1),
+        }
+    }
+
+    /// The share of ns/number that is the `--work` itself: the work alone,
+    /// spread over [`Record::work_parallelism`] cores, divided by the median
+    /// ns/number. 1.0: the dispenser adds nothing on top of the work; `None`
+    /// without work or statistics.
+    pub fn work_share(&self) -> Option<f64> {
+        let per_number = self.stats.as_ref()?.ns_per_number;
+        if self.settings.work_ns == 0 || per_number <= 0.0 {
+            return None;
+        }
+        Some(self.settings.work_ns as f64 / self.work_parallelism() as f64 / per_number)
+    }
+
     /// Human name of the runtime with its executor, e.g. `tokio (multi-thread, 2 workers)`.
     pub fn runtime_label(&self) -> String {
         format!("{} ({})", self.runtime, self.executor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_written_before_work_and_cpus_still_read() {
+        let old = r#"{"samples":3,"warmup":1,"budget_s":5.0,"latency":false}"#;
+        let s: Settings = serde_json::from_str(old).unwrap();
+        assert_eq!((s.work_ns, s.cpus), (0, None));
     }
 }

@@ -34,6 +34,11 @@ pub struct RunConfig {
     pub sample_timeout: Duration,
     /// Take latency samples too.
     pub latency: bool,
+    /// Busy work per number, ns: what the process installed (see
+    /// [`crate::work`]), for the record.
+    pub work_ns: u64,
+    /// CPUs the process is pinned to, for the record (see [`crate::cpus`]).
+    pub cpus: Option<usize>,
 }
 
 /// A runtime: its name, executor, context and variants.
@@ -122,6 +127,8 @@ pub fn run_variant<C: Send + Sync + 'static>(
             warmup: cfg.warmup,
             budget_s: cfg.budget.as_secs_f64(),
             latency: cfg.latency,
+            work_ns: cfg.work_ns,
+            cpus: cfg.cpus,
         },
         process: None,
         status: Status::Ok,
@@ -221,6 +228,8 @@ mod tests {
             budget: Duration::from_secs(5),
             sample_timeout: Duration::from_secs(2),
             latency: true,
+            work_ns: 0,
+            cpus: None,
         }
     }
 

@@ -21,6 +21,15 @@ pub fn format_kib(kib: u64) -> String {
     format!("{:.1} MiB", kib as f64 / 1024.0)
 }
 
+/// A record's ns/number cell: `1234.5`, or with `--work` `1234.5 (81% work)`,
+/// the share of it the work alone takes (see [`Record::work_share`]).
+pub fn format_ns_per_number(r: &Record, ns_per_number: f64) -> String {
+    match r.work_share() {
+        Some(share) => format!("{ns_per_number:.1} ({:.0}% work)", share * 100.0),
+        None => format!("{ns_per_number:.1}"),
+    }
+}
+
 /// Records of one run ranked: valid ones by median, then the rest in order.
 pub fn ranked(records: &[Record]) -> Vec<&Record> {
     let mut ok: Vec<&Record> = records.iter().filter(|r| r.is_ok() && r.stats.is_some()).collect();
@@ -44,6 +53,12 @@ pub fn context_line(r: &Record) -> String {
         r.runtime_label(),
         cores
     );
+    if let Some(k) = r.settings.cpus {
+        let _ = write!(line, " (pinned to {k})");
+    }
+    if r.settings.work_ns > 0 {
+        let _ = write!(line, " · {} of work per number", format_ns(r.settings.work_ns as f64));
+    }
     if busy > cores {
         let _ = write!(line, " · {} consumers + producer on {} cores: oversubscribed", r.workload.consumers, cores);
     }
@@ -83,7 +98,7 @@ pub fn render(records: &[Record]) -> String {
                 format_ns(s.median_ns),
                 format!("± {}", format_ns(s.iqr_ns)),
                 format!("{} … {}", format_ns(s.min_ns), format_ns(s.max_ns)),
-                format!("{:.1}", s.ns_per_number),
+                format_ns_per_number(r, s.ns_per_number),
                 format!("{:.2} M", s.numbers_per_sec / 1e6),
                 format_ns(s.setup_median_ns),
             ]),
@@ -143,7 +158,15 @@ mod tests {
             primitive: "-".into(),
             workload,
             host: Host { logical_cores: 2, os: "linux".into() },
-            settings: Settings { samples: 3, min_samples: 3, warmup: 0, budget_s: 1.0, latency: false },
+            settings: Settings {
+                samples: 3,
+                min_samples: 3,
+                warmup: 0,
+                budget_s: 1.0,
+                latency: false,
+                work_ns: 0,
+                cpus: None,
+            },
             status,
             error: (status != Status::Ok).then(|| "broke".into()),
             violation: None,
@@ -170,6 +193,24 @@ mod tests {
         let slow = text.lines().find(|l| l.contains("slow")).unwrap();
         assert!(slow.contains("│ 1 ┆") && slow.contains("6.0 µs"), "{slow}");
         assert!(!text.contains("times faster than broken"));
+    }
+
+    #[test]
+    fn work_and_pinning_are_shown_with_the_share_of_the_work() {
+        // 2 consumers on 2 cores, 300 ns of work each: a floor of 150 ns per
+        // number; a median of 6 µs for 20 numbers is 300 ns per number.
+        let mut r = record("atomic", Status::Ok, vec![5_000, 6_000, 7_000]);
+        r.settings.work_ns = 300;
+        r.settings.cpus = Some(2);
+        assert_eq!(r.work_parallelism(), 2);
+        assert!((r.work_share().unwrap() - 0.5).abs() < 1e-9);
+        let text = render(&[r.clone()]);
+        assert!(text.lines().next().unwrap().contains("2 logical cores (pinned to 2) · 300.0 ns of work per number"));
+        assert!(text.contains("300.0 (50% work)"), "{text}");
+        r.family = Family::Baseline;
+        assert!((r.work_share().unwrap() - 1.0).abs() < 1e-9, "the baseline works on one thread");
+        r.settings.work_ns = 0;
+        assert_eq!(r.work_share(), None);
     }
 
     #[test]

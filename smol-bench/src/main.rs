@@ -25,8 +25,14 @@ struct Cli {
     workers: WorkerArgs,
 }
 
+impl AsRef<CommonArgs> for Cli {
+    fn as_ref(&self) -> &CommonArgs {
+        &self.common
+    }
+}
+
 fn main() -> ExitCode {
-    let cli: Cli = cli::parse();
+    let cli: Cli = cli::parse_and_pin();
     let smol = match cli.workers.workers().and_then(|k| Smol::new(k).map_err(UsageError::from)) {
         Ok(smol) => smol,
         Err(e) => return cli::usage_exit(e),

@@ -17,8 +17,14 @@ struct Cli {
     common: CommonArgs,
 }
 
+impl AsRef<CommonArgs> for Cli {
+    fn as_ref(&self) -> &CommonArgs {
+        &self.common
+    }
+}
+
 fn main() -> ExitCode {
-    let cli: Cli = cli::parse();
+    let cli: Cli = cli::parse_and_pin();
     let runtime = Runtime {
         name: "sync",
         executor: Executor { flavor: "threads".into(), workers: None },

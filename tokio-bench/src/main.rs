@@ -28,8 +28,14 @@ struct Cli {
     flavor: Flavor,
 }
 
+impl AsRef<CommonArgs> for Cli {
+    fn as_ref(&self) -> &CommonArgs {
+        &self.common
+    }
+}
+
 fn main() -> ExitCode {
-    let cli: Cli = cli::parse();
+    let cli: Cli = cli::parse_and_pin();
     let tokio = match workers(&cli).and_then(|k| Tokio::new(cli.flavor, k).map_err(UsageError::from)) {
         Ok(tokio) => tokio,
         Err(e) => return cli::usage_exit(e),

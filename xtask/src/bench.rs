@@ -13,7 +13,8 @@ use std::process::ExitCode;
 /// bad usage (returned as a usage error), 128 + signal when interrupted.
 pub fn run(args: BenchArgs) -> Result<ExitCode> {
     let settings = args.settings()?;
-    let (workloads, workers, processes) = (settings.workloads.clone(), settings.workers, settings.processes as u32);
+    let (workloads, knobs, processes) =
+        (settings.workloads.clone(), plan::Knobs::of(&settings), settings.processes as u32);
     let request = Request {
         kind: Kind::Bench,
         runtimes: args.runtimes,
@@ -22,5 +23,5 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         seed: args.run.seed,
         dry_run: args.run.dry_run,
     };
-    pipeline::run(request, |listed, seed| plan::bench(listed, &args.variants, &workloads, workers, processes, seed))
+    pipeline::run(request, |listed, seed| plan::bench(listed, &args.variants, &workloads, knobs, processes, seed))
 }

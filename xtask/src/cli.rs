@@ -2,7 +2,7 @@
 //! the checks that turn a mistake into one line on stderr and status 2.
 
 use crate::error::UsageError;
-use crate::results::{BenchSettings, check_workers};
+use crate::results::{BenchSettings, check_cpus, check_work, check_workers};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use dispenser_core::Workload;
 use std::path::PathBuf;
@@ -69,7 +69,7 @@ pub enum Task {
     Bench(BenchArgs),
     /// Compare two runs cell by cell: NEW/OLD median ratio and a verdict.
     Compare(CompareArgs),
-    /// Render the terminal tables, CSV, Markdown and HTML again from a results file.
+    /// Render the terminal tables, CSV, Markdown and HTML again from a results file; with several runs (one per machine), one report setting the machines side by side.
     Report(ReportArgs),
     /// Scaling: chosen variants over consumer counts at a fixed total (and worker counts); writes sweep.html.
     Sweep(SweepArgs),
@@ -113,6 +113,12 @@ pub struct BenchArgs {
     /// Also take latency samples (per-request percentiles).
     #[arg(long)]
     pub latency: bool,
+    /// Busy work each consumer does after taking each number, ns (passed to every process).
+    #[arg(long, value_name = "NS", default_value_t = 0)]
+    pub work: u64,
+    /// Pin every runtime process to the first K CPUs xtask may use [default: not pinned].
+    #[arg(long, value_name = "K")]
+    pub cpus: Option<u64>,
     /// Where the run goes, its order, and what every process gets.
     #[command(flatten)]
     pub run: RunArgs,
@@ -147,9 +153,10 @@ pub struct CompareArgs {
 /// Options of `cargo xtask report`.
 #[derive(Debug, Clone, Args)]
 pub struct ReportArgs {
-    /// A results.json (or results.jsonl) file, or a run folder.
-    pub results: PathBuf,
-    /// Folder for the rendered files [default: the results file's folder].
+    /// A results.json (or results.jsonl) file, or a run folder; several (e.g. run folders copied from other machines) merge into one report with a column per machine.
+    #[arg(required = true, num_args = 1..)]
+    pub results: Vec<PathBuf>,
+    /// Folder for the rendered files [default: the results file's folder; required with several runs].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 }
@@ -172,6 +179,12 @@ pub struct SweepArgs {
     /// Executor threads of the async runtimes, comma separated [default: powers of two up to the cores, and 2x the cores].
     #[arg(long, value_name = "K,K..", value_delimiter = ',')]
     pub workers: Vec<u64>,
+    /// Busy work per number, ns, comma separated: an axis with its own chart (ns/number against work).
+    #[arg(long, value_name = "NS,NS..", value_delimiter = ',', default_values_t = [0u64])]
+    pub work: Vec<u64>,
+    /// CPUs to pin each process to, comma separated: an axis with its own chart [default: not pinned].
+    #[arg(long, value_name = "K,K..", value_delimiter = ',')]
+    pub cpus: Vec<u64>,
     /// Counted samples per point.
     #[arg(long, value_name = "S", default_value_t = SWEEP_DEFAULT_SAMPLES)]
     pub samples: u64,
@@ -196,7 +209,11 @@ pub struct Sweep {
     pub workloads: Vec<Workload>,
     /// Worker counts for runtimes that take `--workers`, ascending.
     pub workers: Vec<u64>,
-    /// What every cell runs with (`workers` is set per group).
+    /// Work per number, ns, ascending.
+    pub work: Vec<u64>,
+    /// CPU counts to pin to, ascending; `[None]`: not pinned.
+    pub cpus: Vec<Option<u64>>,
+    /// What every cell runs with (`workers`, `work_ns` and `cpus` are set per group).
     pub settings: BenchSettings,
 }
 
@@ -230,15 +247,24 @@ impl SweepArgs {
                 .map_err(|e| UsageError(format!("--total {} with {c} consumers: {e}", self.total)))?;
             workloads.push(w);
         }
-        let mut workers = if self.workers.is_empty() {
+        let workers = if self.workers.is_empty() {
             default_workers(dispenser_core::workload::available_parallelism() as u64)
         } else {
-            self.workers.clone()
+            sorted_unique(&self.workers)
         };
-        workers.sort_unstable();
-        workers.dedup();
         for &k in &workers {
             check_workers(k)?;
+        }
+        let work = sorted_unique(&self.work);
+        for &ns in &work {
+            check_work(ns)?;
+        }
+        let cpus: Vec<Option<u64>> = match sorted_unique(&self.cpus) {
+            list if list.is_empty() => vec![None],
+            list => list.into_iter().map(Some).collect(),
+        };
+        for k in cpus.iter().flatten() {
+            check_cpus(*k)?;
         }
         let settings = BenchSettings {
             workloads: workloads.clone(),
@@ -252,9 +278,11 @@ impl SweepArgs {
             latency: false,
             quick: false,
             bench_args: self.run.bench_args.clone(),
+            work_ns: 0,
+            cpus: None,
         }
         .checked()?;
-        Ok(Sweep { workloads, workers, settings })
+        Ok(Sweep { workloads, workers, work, cpus, settings })
     }
 }
 
@@ -264,6 +292,14 @@ impl SweepArgs {
 /// than one process of three samples did).
 pub fn min_samples(processes: u64) -> u64 {
     MIN_CELL_SAMPLES.div_ceil(processes.max(1))
+}
+
+/// A list given on the command line, ascending, each once.
+fn sorted_unique(list: &[u64]) -> Vec<u64> {
+    let mut out = list.to_vec();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// 1, 2, 4 .. up to `cores` (and `cores` itself), then `2 * cores`
@@ -327,6 +363,8 @@ impl BenchArgs {
             latency: self.latency,
             quick: self.quick,
             bench_args: self.run.bench_args.clone(),
+            work_ns: self.work,
+            cpus: self.cpus,
         }
         .checked()
     }

@@ -38,10 +38,11 @@ impl<'a> CellRecords<'a> {
         self.records.iter().map(|r| r.dispense_ns.iter().map(|&ns| ns as f64).collect()).collect()
     }
 
-    /// `runtime/flavor/workers/variant/NxT`: seeds the cell's own bootstrap stream.
+    /// `runtime/flavor/workers/variant/NxT/work/cpus`: seeds the cell's own bootstrap stream.
     pub fn key(&self) -> String {
         let r = self.first();
-        format!("{}/{}/{:?}/{}/{}", r.runtime, r.executor.flavor, r.executor.workers, r.variant, r.workload)
+        let (e, s) = (&r.executor, &r.settings);
+        format!("{}/{}/{:?}/{}/{}/{}/{:?}", r.runtime, e.flavor, e.workers, r.variant, r.workload, s.work_ns, s.cpus)
     }
 
     /// Statistics over every counted sample of every process (core's one function).
@@ -89,7 +90,12 @@ impl<'a> CellRecords<'a> {
     }
 
     fn same_cell(a: &Record, b: &Record) -> bool {
-        a.runtime == b.runtime && a.executor == b.executor && a.variant == b.variant && a.workload == b.workload
+        a.runtime == b.runtime
+            && a.executor == b.executor
+            && a.variant == b.variant
+            && a.workload == b.workload
+            && a.settings.work_ns == b.settings.work_ns
+            && a.settings.cpus == b.settings.cpus
     }
 }
 
@@ -216,7 +222,10 @@ fn section<'a>(all: &[CellRecords<'a>], workload: Workload, cores: Option<usize>
     let medians: Vec<f64> = rows.iter().map(|r| r.stats.median_ns).collect();
     let row_intervals: Vec<Interval> = rows.iter().map(|r| r.estimate.interval).collect();
     let winner = evidence::winner(&medians, &row_intervals);
-    let cores = cores.or_else(|| all.first().map(|c| c.first().host.logical_cores)).unwrap_or(1);
+    // Pinned (`--cpus K`), the cells had K cores whatever the machine has.
+    let here = || all.iter().filter(|c| c.first().workload == workload);
+    let pinned = here().find_map(|c| c.first().settings.cpus);
+    let cores = pinned.or(cores).or_else(|| here().next().map(|c| c.first().host.logical_cores)).unwrap_or(1);
     Section { workload, rows, unranked, winner, notes: notes(workload, cores) }
 }
 
@@ -299,5 +308,14 @@ mod tests {
         assert_eq!(s.rows.len(), 1);
         assert_eq!(s.unranked[0].status, Status::Hung);
         assert_eq!(s.winner, Some(Winner::Single(0)));
+    }
+
+    #[test]
+    fn pinned_cells_are_read_against_their_cpus() {
+        let mut results = sample_results();
+        results.records.iter_mut().for_each(|r| r.settings.cpus = Some(1));
+        let s = sections(&results);
+        assert!(s[0].notes[0].ends_with("on 1 logical core."), "{:?}", s[0].notes);
+        assert!(s[0].notes.iter().any(|n| n.contains("Oversubscribed: 10 consumers + 1 producer on 1 cores")));
     }
 }

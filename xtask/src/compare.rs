@@ -3,7 +3,9 @@
 //! and a verdict that calls a change only when the evidence holds across
 //! processes (`dispenser_core::evidence::verdict`); cells found on one side
 //! only are listed. [`aa_summary`] reads two runs of one plan as a noise
-//! measurement (`cargo xtask noise`).
+//! measurement (`cargo xtask noise`). Runs from different machines are
+//! compared too, but the header says so: the ratios then measure the
+//! machines as much as the code.
 
 use crate::cli::CompareArgs;
 use crate::collate::{CellRecords, group_cells};
@@ -63,13 +65,41 @@ pub fn change(old: &CellRecords, new: &CellRecords) -> Option<Change> {
 }
 
 /// What identifies a cell across runs: workload (consumers, per consumer),
-/// runtime, flavor, workers, variant.
-type Key = ((usize, usize), String, String, Option<usize>, String);
+/// runtime, flavor, workers, variant, work per number and pinned CPUs.
+type Key = ((usize, usize), String, String, Option<usize>, String, u64, Option<usize>);
 
 fn key(c: &CellRecords) -> Key {
     let r = c.first();
     let w = (r.workload.consumers, r.workload.per_consumer);
-    (w, r.runtime.clone(), r.executor.flavor.clone(), r.executor.workers, r.variant.clone())
+    let s = &r.settings;
+    (w, r.runtime.clone(), r.executor.flavor.clone(), r.executor.workers, r.variant.clone(), s.work_ns, s.cpus)
+}
+
+/// `, 500 ns work, 1 CPU`: the knobs of a cell, when it has any.
+fn knobs(k: &Key) -> String {
+    let mut out = String::new();
+    if k.5 > 0 {
+        out.push_str(&format!(", {} ns work", k.5));
+    }
+    if let Some(c) = k.6 {
+        out.push_str(&format!(", {c} CPU{}", if c == 1 { "" } else { "s" }));
+    }
+    out
+}
+
+/// The header line of two runs from different machines; nothing when they
+/// ran on the same one or a run does not say.
+pub fn machines_line(old: &Results, new: &Results) -> Option<String> {
+    let (o, n) = (old.machine.as_ref()?, new.machine.as_ref()?);
+    (!o.same_machine(n)).then(|| {
+        format!(
+            "Different machines: OLD ran on {} ({}), NEW on {} ({}); the ratios compare the machines as much as the code.",
+            o.label(),
+            o.summary(),
+            n.label(),
+            n.summary()
+        )
+    })
 }
 
 fn index(results: &Results) -> BTreeMap<Key, CellRecords<'_>> {
@@ -91,6 +121,9 @@ fn median(c: &CellRecords) -> String {
 pub fn render(old: &Results, new: &Results) -> String {
     let (old_cells, new_cells) = (index(old), index(new));
     let mut out = String::new();
+    if let Some(line) = machines_line(old, new) {
+        let _ = writeln!(out, "{line}");
+    }
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut workloads: Vec<(usize, usize)> = old_cells.keys().chain(new_cells.keys()).map(|k| k.0).collect();
     workloads.sort();
@@ -99,7 +132,7 @@ pub fn render(old: &Results, new: &Results) -> String {
         let mut rows: Vec<(Option<Change>, [String; 6])> = Vec::new();
         for (k, o) in old_cells.iter().filter(|(k, _)| k.0 == w) {
             let Some(n) = new_cells.get(k) else { continue };
-            let label = format!("{} ({})", k.1, n.first().executor);
+            let label = format!("{} ({}{})", k.1, n.first().executor, knobs(k));
             let c = change(o, n);
             let (verdict, ratio) = match (c, o.failure(), n.failure()) {
                 (Some(c), ..) => (verdict_word(c.verdict).to_string(), format_ratio(&c.ratio)),
@@ -147,7 +180,7 @@ pub fn render(old: &Results, new: &Results) -> String {
         let only: Vec<String> = here
             .iter()
             .filter(|(k, _)| !there.contains_key(*k))
-            .map(|(k, c)| format!("  {} on {} ({}), {}", k.4, k.1, c.first().executor, c.first().workload))
+            .map(|(k, c)| format!("  {} on {} ({}{}), {}", k.4, k.1, c.first().executor, knobs(k), c.first().workload))
             .collect();
         if !only.is_empty() {
             let _ = writeln!(out, "\nOnly in {side} ({}):\n{}", only.len(), only.join("\n"));
@@ -302,6 +335,24 @@ mod tests {
         assert!(text.contains("Only in OLD (1):\n  std-mutex on sync (threads), 4x10000"));
         assert!(text.contains("Only in NEW (1):\n  flume-bounded on sync (threads), 4x10000"));
         assert!(text.contains("0 faster, 1 slower, 0 no change, 1 not comparable, 1 only in OLD, 1 only in NEW"));
+        assert!(!text.contains("Different machines"), "no machine, no claim");
+    }
+
+    #[test]
+    fn runs_from_different_machines_say_so_and_work_keeps_cells_apart() {
+        let w = Workload::QUICK;
+        let mut slow = record("sync", "atomic", w, &[300, 301, 302]);
+        slow.settings.work_ns = 500;
+        let machine = crate::render::tests::sample_results().machine;
+        let old =
+            Results::new(RunInfo::default(), machine.clone(), vec![record("sync", "atomic", w, &[100, 101, 102])]);
+        let laptop = machine.map(|m| crate::machine::Machine { host_name: Some("laptop".into()), ..m });
+        let new = Results::new(RunInfo::default(), laptop, vec![slow]);
+        let text = render(&old, &new);
+        assert!(text.starts_with("Different machines: OLD ran on Test CPU, 2 cores ("), "{text}");
+        assert!(text.contains("NEW on laptop (Test CPU"), "{text}");
+        assert!(text.contains("Only in NEW (1):\n  atomic on sync (threads, 500 ns work), 4x10000"), "{text}");
+        assert!(render(&old, &old).lines().all(|l| !l.starts_with("Different machines")));
     }
 
     #[test]

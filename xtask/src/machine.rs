@@ -10,6 +10,10 @@ use std::process::Command;
 /// What the report says about the machine and the source.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Machine {
+    /// The machine's host name, when the OS says: what tells machines apart
+    /// in a report that merges runs (absent in runs written before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_name: Option<String>,
     /// CPU model, e.g. `AMD EPYC 7B13`.
     pub cpu: String,
     /// Logical cores the process may use.
@@ -56,6 +60,7 @@ impl Machine {
         let mut versions = locked_versions(&lock);
         versions.retain(|name, _| crates.contains(name));
         Machine {
+            host_name: System::host_name().filter(|h| !h.is_empty()),
             cpu: cpu.unwrap_or_else(|| "unknown CPU".into()),
             logical_cores: dispenser_core::workload::available_parallelism(),
             physical_cores: System::physical_core_count(),
@@ -81,6 +86,24 @@ impl Machine {
             self.kernel,
             self.rustc
         )
+    }
+
+    /// A short name: the host name, else `CPU, N cores`.
+    pub fn label(&self) -> String {
+        match &self.host_name {
+            Some(h) => h.clone(),
+            None => format!("{}, {} cores", self.cpu, self.logical_cores),
+        }
+    }
+
+    /// True when both describe the same machine: host, CPU, cores, memory,
+    /// OS and architecture (not the toolchain or the source, which change
+    /// between runs on one machine).
+    pub fn same_machine(&self, other: &Machine) -> bool {
+        let id = |m: &Machine| {
+            (m.host_name.clone(), m.cpu.clone(), m.logical_cores, m.memory_bytes, m.os.clone(), m.arch.clone())
+        };
+        id(self) == id(other)
     }
 
     /// `abc1234 (dirty)`, or `unknown` outside git.
@@ -154,5 +177,10 @@ mod tests {
         assert!(m.rustc.starts_with("rustc "), "{}", m.rustc);
         assert_eq!(m.crates.keys().collect::<Vec<_>>(), ["serde"]);
         assert!(m.summary().contains("logical cores"));
+        assert!(m.same_machine(&m.clone()));
+        let other = Machine { host_name: Some("elsewhere".into()), logical_cores: 64, ..m.clone() };
+        assert!(!m.same_machine(&other));
+        assert_eq!(other.label(), "elsewhere");
+        assert_eq!(Machine { host_name: None, ..other }.label(), format!("{}, 64 cores", m.cpu));
     }
 }

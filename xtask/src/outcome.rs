@@ -91,6 +91,8 @@ pub fn unmeasured(
             warmup: settings.warmup as usize,
             budget_s: settings.budget_s,
             latency: settings.latency,
+            work_ns: settings.work_ns,
+            cpus: settings.cpus.map(|k| k as usize),
         },
         status,
         error: Some(error),
@@ -134,6 +136,8 @@ pub mod tests {
             latency: false,
             quick: true,
             bench_args: vec!["--sample-timeout=9".into()],
+            work_ns: 0,
+            cpus: None,
         }
     }
 

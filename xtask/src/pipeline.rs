@@ -25,7 +25,8 @@ use std::time::Instant;
 pub enum Kind {
     /// `cargo xtask bench`: every variant on the reference workloads.
     Bench,
-    /// `cargo xtask sweep`: chosen variants over consumer (and worker) counts.
+    /// `cargo xtask sweep`: chosen variants over consumer (and worker,
+    /// work and CPU) counts.
     Sweep {
         /// Numbers per sample at every point.
         total: u64,
@@ -33,6 +34,10 @@ pub enum Kind {
         consumer_counts: usize,
         /// Worker counts for the runtimes that take them.
         workers: Vec<u64>,
+        /// Work per number, ns.
+        work: Vec<u64>,
+        /// CPU counts to pin to (`[None]`: not pinned).
+        cpus: Vec<Option<u64>>,
     },
 }
 
@@ -124,12 +129,12 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
     if req.dry_run {
         println!("# {plan_line}, --seed {seed}");
         for g in &groups {
-            let workers = match (&req.kind, g.workers) {
-                (Kind::Sweep { .. }, Some(k)) => format!(" --workers {k}"),
-                _ => String::new(),
+            let knobs = match &req.kind {
+                Kind::Sweep { .. } => g.knobs.flags(),
+                Kind::Bench => String::new(),
             };
             for cell in &g.cells {
-                println!("{cell}{workers}");
+                println!("{cell}{knobs}");
             }
         }
         return Ok(ExitCode::SUCCESS);
@@ -149,11 +154,20 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
             if listed.len() == 1 { "" } else { "s" },
             dir.path().display()
         ),
-        Kind::Sweep { total, consumer_counts, workers } => eprintln!(
-            "dispenser-bench sweep: {planned} points ({consumer_counts} consumer counts x {total} total, workers \
-             {workers:?}), order --seed {seed}, results in {}",
-            dir.path().display()
-        ),
+        Kind::Sweep { total, consumer_counts, workers, work, cpus } => {
+            let mut axes = format!("{consumer_counts} consumer counts x {total} total, workers {workers:?}");
+            if work.iter().any(|ns| *ns > 0) {
+                axes.push_str(&format!(", work {work:?} ns"));
+            }
+            if cpus.iter().any(Option::is_some) {
+                let cpus: Vec<u64> = cpus.iter().flatten().copied().collect();
+                axes.push_str(&format!(", pinned to {cpus:?} CPUs"));
+            }
+            eprintln!(
+                "dispenser-bench sweep: {planned} points ({axes}), order --seed {seed}, results in {}",
+                dir.path().display()
+            )
+        }
     }
     let mut journal = dir.journal()?;
     let mut records = Vec::new();
@@ -170,12 +184,19 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
         if write_error.is_some() {
             break;
         }
-        let settings = BenchSettings { workers: g.workers, ..req.settings.clone() };
+        let settings = g.knobs.apply(&req.settings);
         if let Kind::Sweep { .. } = req.kind {
-            match g.workers {
-                Some(k) => eprintln!("-- {k} worker{}: {} points", if k == 1 { "" } else { "s" }, g.cells.len()),
-                None => eprintln!("-- one OS thread per consumer: {} points", g.cells.len()),
+            let mut what = match g.knobs.workers {
+                Some(k) => format!("{k} worker{}", if k == 1 { "" } else { "s" }),
+                None => "one OS thread per consumer".into(),
+            };
+            if g.knobs.work_ns > 0 {
+                what.push_str(&format!(", {} ns of work per number", g.knobs.work_ns));
             }
+            if let Some(k) = g.knobs.cpus {
+                what.push_str(&format!(", pinned to {k} CPU{}", if k == 1 { "" } else { "s" }));
+            }
+            eprintln!("-- {what}: {} points", g.cells.len());
         }
         let end = run::run_all(&g.cells, &settings, &interrupt::STOP, |record| {
             let appended = journal.append(&record);

@@ -6,7 +6,7 @@
 use crate::cli::Sweep;
 use crate::discover::RuntimeCrate;
 use crate::error::{UsageError, is_usage, usage};
-use crate::results::FAMILY_ORDER;
+use crate::results::{BenchSettings, FAMILY_ORDER};
 use dispenser_core::{Executor, Workload};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -123,27 +123,65 @@ pub fn variant_wanted(globs: &[glob::Pattern], name: &str) -> bool {
 /// Targets that listed their variants, each with its list.
 pub type Listed = Vec<(Arc<Target>, Vec<VariantInfo>)>;
 
-/// A group of cells that share a worker count (`None`: OS threads, a
-/// flavor without one, or the runtime's own default).
+/// What every process of a group gets besides its cell: the settings a
+/// sweep varies (bench uses one set for the whole run).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Knobs {
+    /// `--workers` (`None`: OS threads, a flavor without one, or the runtime's own default).
+    pub workers: Option<u64>,
+    /// `--work` in ns (0: none).
+    pub work_ns: u64,
+    /// `--cpus` (`None`: not pinned).
+    pub cpus: Option<u64>,
+}
+
+impl Knobs {
+    /// The knobs `settings` ask for.
+    pub fn of(settings: &BenchSettings) -> Knobs {
+        Knobs { workers: settings.workers, work_ns: settings.work_ns, cpus: settings.cpus }
+    }
+
+    /// `settings` with these knobs.
+    pub fn apply(self, settings: &BenchSettings) -> BenchSettings {
+        BenchSettings { workers: self.workers, work_ns: self.work_ns, cpus: self.cpus, ..settings.clone() }
+    }
+
+    /// ` --workers 2 --work 500 --cpus 1`: the knobs that differ from none, as flags.
+    pub fn flags(self) -> String {
+        let mut out = String::new();
+        if let Some(k) = self.workers {
+            out.push_str(&format!(" --workers {k}"));
+        }
+        if self.work_ns > 0 {
+            out.push_str(&format!(" --work {}", self.work_ns));
+        }
+        if let Some(k) = self.cpus {
+            out.push_str(&format!(" --cpus {k}"));
+        }
+        out
+    }
+}
+
+/// A group of cells that share their [`Knobs`].
 #[derive(Debug, Clone)]
 pub struct Group {
-    /// `--workers` for every cell of the group.
-    pub workers: Option<u64>,
+    /// What every cell of the group runs with.
+    pub knobs: Knobs,
     /// The cells, in a seeded shuffled order.
     pub cells: Vec<Cell>,
 }
 
 /// Bench's plan: every variant that passes the filters on every workload,
-/// one group run with `workers` (the `--workers` asked for, if any).
+/// one group run with `knobs` (the `--workers`, `--work` and `--cpus` asked for).
 pub fn bench(
     listed: &[(Arc<Target>, Vec<VariantInfo>)],
     globs: &[glob::Pattern],
     workloads: &[Workload],
-    workers: Option<u64>,
+    knobs: Knobs,
     processes: u32,
     seed: u64,
 ) -> anyhow::Result<Vec<Group>> {
-    Ok(vec![Group { workers, cells: rounds(&cells(listed, globs, workloads, seed)?, processes, seed) }])
+    Ok(vec![Group { knobs, cells: rounds(&cells(listed, globs, workloads, seed)?, processes, seed) }])
 }
 
 /// Every cell once per round, `processes` rounds, each round in a fresh
@@ -214,7 +252,8 @@ pub fn default_variants(listed: &[VariantInfo]) -> Vec<VariantInfo> {
 }
 
 /// The cells of a sweep: every chosen variant of every listed target at
-/// every workload, once per worker count for targets that take one.
+/// every workload, once per work and CPU count, and once per worker count
+/// for targets that take one: a group per combination of [`Knobs`].
 pub fn sweep(
     listed: &[(Arc<Target>, Vec<VariantInfo>)],
     globs: &[glob::Pattern],
@@ -222,9 +261,9 @@ pub fn sweep(
     seed: u64,
 ) -> anyhow::Result<Vec<Group>> {
     let mut groups: Vec<Group> = Vec::new();
-    let mut group = |workers: Option<u64>, cells: Vec<Cell>| match groups.iter_mut().find(|g| g.workers == workers) {
+    let mut group = |knobs: Knobs, cells: Vec<Cell>| match groups.iter_mut().find(|g| g.knobs == knobs) {
         Some(g) => g.cells.extend(cells),
-        None => groups.push(Group { workers, cells }),
+        None => groups.push(Group { knobs, cells }),
     };
     for (target, variants) in listed {
         let chosen = if globs.is_empty() { default_variants(variants) } else { variants.clone() };
@@ -232,17 +271,23 @@ pub fn sweep(
         // bench's planner: the filters, and a usage error when they match nothing.
         let cells = cells(&one, globs, &sweep.workloads, seed)
             .or_else(|e| if listed.len() > 1 && is_usage(&e) { Ok(Vec::new()) } else { Err(e) })?;
-        if target.takes_workers() {
-            for &k in &sweep.workers {
-                let mut t = (**target).clone();
-                if let Some(ex) = t.executor.as_mut() {
-                    ex.workers = Some(k as usize);
+        for &work_ns in &sweep.work {
+            for &cpus in &sweep.cpus {
+                let knobs = Knobs { workers: None, work_ns, cpus };
+                if !target.takes_workers() {
+                    group(knobs, cells.clone());
+                    continue;
                 }
-                let t = Arc::new(t);
-                group(Some(k), cells.iter().map(|c| Cell { target: Arc::clone(&t), ..c.clone() }).collect());
+                for &k in &sweep.workers {
+                    let mut t = (**target).clone();
+                    if let Some(ex) = t.executor.as_mut() {
+                        ex.workers = Some(k as usize);
+                    }
+                    let t = Arc::new(t);
+                    let cells = cells.iter().map(|c| Cell { target: Arc::clone(&t), ..c.clone() }).collect();
+                    group(Knobs { workers: Some(k), ..knobs }, cells);
+                }
             }
-        } else {
-            group(None, cells);
         }
     }
     groups.retain(|g| !g.cells.is_empty());
@@ -250,7 +295,7 @@ pub fn sweep(
         let asked: Vec<String> = globs.iter().map(|g| format!("'{g}'")).collect();
         return Err(usage(format!("no variant of the chosen runtimes matches --variant {}", asked.join(", "))));
     }
-    groups.sort_by_key(|g| g.workers);
+    groups.sort_by_key(|g| g.knobs);
     for (i, g) in groups.iter_mut().enumerate() {
         shuffle(&mut g.cells, seed.wrapping_add(i as u64));
     }
@@ -389,11 +434,22 @@ mod tests {
         let s =
             crate::cli::tests::sweep_args(&["--consumers", "1,2", "--total", "8", "--workers", "1,2"]).sweep().unwrap();
         let groups = sweep(&listed, &[], &s, 1).unwrap();
-        let shape: Vec<(Option<u64>, usize)> = groups.iter().map(|g| (g.workers, g.cells.len())).collect();
+        let shape: Vec<(Option<u64>, usize)> = groups.iter().map(|g| (g.knobs.workers, g.cells.len())).collect();
         assert_eq!(shape, [(None, 4), (Some(1), 4), (Some(2), 4)]);
         let globs = [glob::Pattern::new("atomic").unwrap()];
         assert_eq!(sweep(&listed, &globs, &s, 1).unwrap().iter().map(|g| g.cells.len()).sum::<usize>(), 6);
         let none = [glob::Pattern::new("nope").unwrap()];
         assert!(is_usage(&sweep(&listed, &none, &s, 1).unwrap_err()));
+
+        // Work and CPU counts multiply the groups, for threads and tasks alike.
+        let args = ["--consumers", "1", "--total", "8", "--workers", "2", "--work", "500,0", "--cpus", "1"];
+        let s = crate::cli::tests::sweep_args(&args).sweep().unwrap();
+        assert_eq!((s.work.as_slice(), s.cpus.as_slice()), ([0, 500].as_slice(), [Some(1)].as_slice()));
+        let knobs: Vec<Knobs> = sweep(&listed, &[], &s, 1).unwrap().iter().map(|g| g.knobs).collect();
+        let k = |workers, work_ns| Knobs { workers, work_ns, cpus: Some(1) };
+        assert_eq!(knobs, [k(None, 0), k(None, 500), k(Some(2), 0), k(Some(2), 500)]);
+        assert_eq!(k(Some(2), 500).flags(), " --workers 2 --work 500 --cpus 1");
+        let applied = k(Some(2), 500).apply(&s.settings);
+        assert_eq!((applied.workers, applied.work_ns, applied.cpus), (Some(2), 500, Some(1)));
     }
 }

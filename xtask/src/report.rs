@@ -1,6 +1,8 @@
 //! `cargo xtask report RESULTS`: renders the terminal tables, results.csv,
 //! report.md and report.html (and a sweep's sweep.html and charts) again
-//! from a results file alone. It writes only what it renders: never the
+//! from a results file alone. `cargo xtask report RUN RUN... --out DIR`
+//! merges runs from several machines into one report (see
+//! [`render::machines`]). It writes only what it renders: never the
 //! results file it reads, nor any results.json.
 
 use crate::cli::ReportArgs;
@@ -13,7 +15,8 @@ use std::process::ExitCode;
 
 /// Runs the task. Files go next to the results file unless `--out` says.
 pub fn run(args: ReportArgs) -> Result<ExitCode> {
-    let source = results::resolve(&args.results)?;
+    let [one] = args.results.as_slice() else { return merge(&args) };
+    let source = results::resolve(one)?;
     let results = results::load(&source)?;
     let out = match &args.out {
         Some(dir) => dir.clone(),
@@ -21,6 +24,25 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     };
     rundir::write_outputs(&out, &results, false)?;
     render::print(&Terminal, &results)?;
+    eprintln!("report: {}", out.join("report.html").display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Several runs, one report: every run is loaded (a bad one is a usage
+/// error) before anything is rendered, and every file is rendered before
+/// any is written.
+fn merge(args: &ReportArgs) -> Result<ExitCode> {
+    let Some(out) = &args.out else {
+        return Err(crate::error::usage("several runs make one report: say where it goes with --out DIR"));
+    };
+    let runs = args.results.iter().map(|p| results::load(p)).collect::<Result<Vec<_>, _>>()?;
+    let runs = render::machines::name_runs(runs);
+    let files = render::machines::report_files(&runs)?;
+    std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
+    for (name, bytes) in files {
+        rundir::write_atomic(&out.join(name), &bytes)?;
+    }
+    print!("{}", render::machines::render_terminal(&runs));
     eprintln!("report: {}", out.join("report.html").display());
     Ok(ExitCode::SUCCESS)
 }

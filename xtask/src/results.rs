@@ -51,6 +51,12 @@ pub struct BenchSettings {
     /// Extra arguments given to every runtime process.
     #[serde(default)]
     pub bench_args: Vec<String>,
+    /// Busy work per number, ns (`--work`; a sweep sets it per group).
+    #[serde(default)]
+    pub work_ns: u64,
+    /// CPUs every process is pinned to (`--cpus`; a sweep sets it per group).
+    #[serde(default)]
+    pub cpus: Option<u64>,
 }
 
 fn one() -> u64 {
@@ -77,6 +83,10 @@ impl BenchSettings {
         if let Some(k) = self.workers {
             check_workers(k)?;
         }
+        check_work(self.work_ns)?;
+        if let Some(k) = self.cpus {
+            check_cpus(k)?;
+        }
         Ok(self)
     }
 
@@ -89,6 +99,18 @@ impl BenchSettings {
 /// `--workers K` within the binaries' limit.
 pub fn check_workers(k: u64) -> Result<(), UsageError> {
     limits::workers(k).map(drop).map_err(UsageError::from)
+}
+
+/// `--work NS` within core's limit.
+pub fn check_work(ns: u64) -> Result<(), UsageError> {
+    limits::work_ns(ns).map(drop).map_err(UsageError::from)
+}
+
+/// `--cpus K` within the CPUs this process may use (the runtime processes
+/// inherit the same mask), checked before anything is built.
+pub fn check_cpus(k: u64) -> Result<(), UsageError> {
+    let allowed = dispenser_core::cpus::allowed().map_err(|e| UsageError(e.to_string()))?;
+    limits::cpus(k, allowed.len()).map(drop).map_err(UsageError::from)
 }
 
 /// How the run went, apart from its records.
@@ -235,7 +257,15 @@ pub mod tests {
             primitive: format!("{variant}::primitive"),
             workload,
             host: Host { logical_cores: 2, os: "linux".into() },
-            settings: Settings { samples: ns.len(), min_samples: 3, warmup: 1, budget_s: 2.0, latency: false },
+            settings: Settings {
+                samples: ns.len(),
+                min_samples: 3,
+                warmup: 1,
+                budget_s: 2.0,
+                latency: false,
+                work_ns: 0,
+                cpus: None,
+            },
             status: Status::Ok,
             error: None,
             violation: None,

@@ -46,13 +46,21 @@ pub fn sample_timeout_s(timeout_s: f64) -> f64 {
     timeout_s * 0.75
 }
 
-/// `--flavor`, `--workers` and the pass-through arguments.
+/// `--flavor`, `--workers`, `--work`, `--cpus` and the pass-through
+/// arguments: everything that shapes the process, so the executor probe
+/// sees the worker count the cells get (pinned, the default is K).
 pub fn executor_args(cmd: &mut Command, target: &Target, settings: &BenchSettings) {
     if let Some(flavor) = &target.flavor {
         cmd.args(["--flavor", flavor]);
     }
     if let Some(k) = settings.workers.filter(|_| target.takes_workers()) {
         cmd.args(["--workers", &k.to_string()]);
+    }
+    if settings.work_ns > 0 {
+        cmd.args(["--work", &settings.work_ns.to_string()]);
+    }
+    if let Some(k) = settings.cpus {
+        cmd.args(["--cpus", &k.to_string()]);
     }
     cmd.args(&settings.bench_args);
 }
@@ -145,5 +153,10 @@ mod tests {
         let args: Vec<String> =
             command(&cell(&[], false), &own).get_args().map(|a| a.to_string_lossy().into_owned()).collect();
         assert!(args.ends_with(&["--sample-timeout".to_string(), "3.75".to_string()]), "{args:?}");
+        // Work and pinning reach every process, threads included.
+        let knobs = BenchSettings { work_ns: 500, cpus: Some(1), ..settings() };
+        let line: Vec<String> =
+            command(&cell(&[], false), &knobs).get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+        assert!(line.join(" ").contains("--work 500 --cpus 1"), "{line:?}");
     }
 }

@@ -20,6 +20,8 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
             total: sweep.workloads.first().map_or(0, |w| w.total()),
             consumer_counts: sweep.workloads.len(),
             workers: sweep.workers.clone(),
+            work: sweep.work.clone(),
+            cpus: sweep.cpus.clone(),
         },
         runtimes: args.runtimes,
         settings: sweep.settings.clone(),

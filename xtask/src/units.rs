@@ -35,6 +35,11 @@ pub fn format_ratio(ratio: &Ratio) -> String {
     format!("{point:.d$} [{:.d$}–{:.d$}]", interval.lo, interval.hi)
 }
 
+/// `×7.2`, `×151`: a ratio short enough to sit in a narrow column or beside a bar.
+pub fn times(ratio: f64) -> String {
+    if ratio >= 100.0 || !ratio.is_finite() { format!("×{ratio:.0}") } else { format!("×{ratio:.1}") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,5 +53,6 @@ mod tests {
         assert_eq!(format_ratio(&r(1.0, 1.0, 1.0)), "1.00");
         assert_eq!(thousands(1_000_000), "1,000,000");
         assert_eq!(thousands(10), "10");
+        assert_eq!((times(7.25), times(151.4)), ("×7.2".to_string(), "×151".to_string()));
     }
 }

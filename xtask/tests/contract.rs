@@ -2,8 +2,9 @@
 //! runtime crate `cargo metadata` finds (the `[package.metadata.dispenser-bench]
 //! runtime = true` marker) and every flavor it declares, so a new runtime
 //! copies no test file: listing, listing as JSON, bad input, every variant
-//! valid on two small workloads, a closed stdout, and the harness's faults
-//! (a lost reply reported `hung`, a duplicated number `invalid`).
+//! valid on two small workloads, `--work` and `--cpus 1` recorded with at
+//! most one core busy, a closed stdout, and the harness's faults (a lost
+//! reply reported `hung`, a duplicated number `invalid`).
 
 use cargo_metadata::{Message, MetadataCommand, Package};
 use dispenser_core::variant::Listing;
@@ -161,6 +162,10 @@ fn check_bad_input(t: &Target) {
         vec!["--sample-timeout", "-1"],
         vec!["--format", "xml"],
         vec!["--frobnicate"],
+        vec!["--work", "-1"],
+        vec!["--work", "2000000000"],
+        vec!["--cpus", "0"],
+        vec!["--cpus", "100000"],
     ];
     if t.takes_workers {
         cases.extend([vec!["--workers", "0"], vec!["--workers", "5000"], vec!["--workers", "x"]]);
@@ -212,6 +217,30 @@ fn check_every_variant_valid(t: &Target, names: &[String]) {
                 assert_eq!(r.executor.workers.map(|w| w.to_string()).as_deref(), Some(k), "{on}");
             }
         }
+    }
+}
+
+/// `--work 500 --cpus 1` on every variant: both recorded, and no process
+/// uses more than one core (CPU/wall at most 1.1, measurement error
+/// included), executor workers too: a binary that takes `--workers` runs 2
+/// of them on the one CPU.
+fn check_work_and_one_cpu(t: &Target, names: &[String]) {
+    let mut args = vec!["--work", "500", "--cpus", "1", "--consumers", "3", "--per-consumer", "1000"];
+    if t.takes_workers {
+        args.extend(["--workers", "2"]);
+    }
+    args.extend(["--samples", "3", "--warmup", "0", "--format", "json", "--sample-timeout", "60"]);
+    let out = t.run(&args);
+    let on = format!("{} --work 500 --cpus 1", t.name());
+    assert_eq!(out.status.code(), Some(0), "{on}: {}", stderr(&out));
+    let records = records(&out);
+    assert_eq!(records.len(), names.len(), "{on}");
+    for r in &records {
+        assert_eq!(r.status, Status::Ok, "{on}: {} {:?}", r.variant, r.error);
+        assert_eq!((r.settings.work_ns, r.settings.cpus), (500, Some(1)), "{on}: {}", r.variant);
+        assert_eq!(r.host.logical_cores, 1, "{on}: {} sees one core", r.variant);
+        let cpu_per_wall = r.resources.as_ref().map_or(f64::NAN, |res| res.cpu_per_wall);
+        assert!(cpu_per_wall <= 1.1, "{on}: {} used {cpu_per_wall:.2} cores", r.variant);
     }
 }
 
@@ -277,6 +306,7 @@ fn every_runtime_binary_keeps_the_contract() {
         let names = check_listing(&t);
         check_bad_input(&t);
         check_every_variant_valid(&t, &names);
+        check_work_and_one_cpu(&t, &names);
         check_table_is_the_default(&t, &names);
         check_faults(&t);
         #[cfg(unix)]

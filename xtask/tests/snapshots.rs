@@ -1,8 +1,9 @@
 //! Snapshots of every rendered output over fixed, committed results files
 //! (tests/fixtures): the terminal tables, results.csv, report.md,
-//! report.html, the chart SVGs, the latency and sweep outputs, and
-//! compare's table. They pin the reports byte for byte, so a refactor that
-//! changes what a user sees shows up as a snapshot diff.
+//! report.html, the chart SVGs, the latency and sweep outputs, compare's
+//! table, and the report merging two machines. They pin the reports byte
+//! for byte, so a refactor that changes what a user sees shows up as a
+//! snapshot diff.
 
 mod common;
 
@@ -61,4 +62,40 @@ fn compare_output() {
     let run = xtask().current_dir(fixtures()).args(["compare", "results.json", "new.json"]).output().unwrap();
     assert!(run.status.success(), "{}", stderr(&run));
     insta::assert_snapshot!("compare", String::from_utf8(run.stdout).unwrap());
+}
+
+/// Two runs whose machines differ (the fixture run and `laptop.json`, the
+/// same cells measured on another machine) merged into one report: both
+/// machines named at the top, a column each, a chart per workload; and
+/// compare between them says they are different machines.
+#[test]
+fn machines_report_outputs() {
+    let out = tempfile::tempdir().unwrap();
+    let run = xtask()
+        .current_dir(fixtures())
+        .args(["report", "results.json", "laptop.json", "--out"])
+        .arg(out.path())
+        .output();
+    let run = run.unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    let terminal = String::from_utf8(run.stdout).unwrap();
+    assert!(terminal.starts_with("Machines:\n  Test CPU, 2 cores: Test CPU · 2 logical cores"), "{terminal}");
+    assert!(terminal.contains("\n  laptop: Laptop CPU · 8 logical cores"), "{terminal}");
+    insta::assert_snapshot!("machines_files", listing(out.path()));
+    insta::assert_snapshot!("machines_terminal", terminal);
+    insta::assert_snapshot!("machines_report_md", read(out.path(), "report.md"));
+    let html = read(out.path(), "report.html");
+    common::assert_well_formed(&html);
+    assert!(html.contains("<th>Test CPU, 2 cores</th><th>laptop</th>"), "{html}");
+    common::assert_well_formed(&read(out.path(), "machines-10x100000.svg"));
+
+    let cmp = xtask().current_dir(fixtures()).args(["compare", "results.json", "laptop.json"]).output().unwrap();
+    let text = String::from_utf8(cmp.stdout).unwrap();
+    assert!(text.contains("\nDifferent machines: OLD ran on Test CPU, 2 cores (Test CPU · 2 logical cores"), "{text}");
+    assert!(text.contains("NEW on laptop (Laptop CPU · 8 logical cores"), "{text}");
+
+    // Several runs need --out: nowhere obvious to put one report of many.
+    let run = xtask().current_dir(fixtures()).args(["report", "results.json", "laptop.json"]).output().unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    assert_eq!(stderr(&run).lines().count(), 1, "{}", stderr(&run));
 }

@@ -224,6 +224,8 @@ async fn consume<P: Probe, K: Taker>(
     let mut numbers = reserve_list(per_consumer);
     let mut probe = P::default();
     probe.reserve(per_consumer);
+    // Read once per sample, outside the clock (see dispenser_core::work).
+    let work = dispenser_core::work::per_number();
     if !start.wait().await {
         return Err(SampleError::Closed("start called off"));
     }
@@ -232,6 +234,9 @@ async fn consume<P: Probe, K: Taker>(
         let number = taker.take().await?;
         probe.stop(mark);
         numbers.push(number);
+        // The consumer's own work with its number: on the dispense clock,
+        // off the request's latency, holding its worker as real work would.
+        work.spin();
     }
     Ok(Consumed { numbers, probe })
 }

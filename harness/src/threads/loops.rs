@@ -35,6 +35,7 @@ fn baseline<P: Probe>(w: &Workload) -> Result<Sample, SampleError> {
     let mut lists: Vec<Vec<u64>> = (0..w.consumers).map(|_| reserve_list(w.per_consumer)).collect();
     let mut probe = P::default();
     probe.reserve(w.total() as usize);
+    let work = dispenser_core::work::per_number();
     // The same dispense clock as every concurrent variant: opened just
     // before the first number, closed just after the last.
     timeline.open();
@@ -47,6 +48,7 @@ fn baseline<P: Probe>(w: &Workload) -> Result<Sample, SampleError> {
             list.push(std::hint::black_box(next));
             next += 1;
             probe.stop(mark);
+            work.spin();
         }
     }
     timeline.close(Some(Stamp::closing()));
@@ -161,6 +163,8 @@ where
     F: FnMut() -> Result<u64, SampleError> + Send + 's,
 {
     let spawn_error = |e: std::io::Error| SampleError::Spawn(e.to_string());
+    // Read once per sample, outside the clock (see dispenser_core::work).
+    let work = dispenser_core::work::per_number();
     let producer = Builder::new()
         .name("producer".into())
         .spawn_scoped(s, move || if line.wait() { producer(()) } else { Ok(()) })
@@ -181,6 +185,9 @@ where
                     let number = take()?;
                     probe.stop(mark);
                     numbers.push(number);
+                    // The consumer's own work with its number: on the
+                    // dispense clock, off the request's latency.
+                    work.spin();
                 }
                 // Park until the last consumer is done: exiting now would
                 // put thread teardown and the coordinator's join on the clock.

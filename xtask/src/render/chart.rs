@@ -127,7 +127,7 @@ pub fn render(section: &Section) -> Result<Option<String>> {
             .map_err(|e| err(&e))?;
         chart
             .draw_series(rows.iter().enumerate().map(|(i, r)| {
-                let text = format!("{}  ×{}", format_ns(r.stats.median_ns), times(r.ratio.point));
+                let text = format!("{}  {}", format_ns(r.stats.median_ns), crate::units::times(r.ratio.point));
                 Text::new(
                     text,
                     (r.stats.max_ns * 1.15, SegmentValue::CenterOf(band(i))),
@@ -135,23 +135,23 @@ pub fn render(section: &Section) -> Result<Option<String>> {
                 )
             }))
             .map_err(|e| err(&e))?;
-        chart
-            .configure_series_labels()
-            // Rank 1 is at the top: the shortest bars leave the upper right empty.
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font(("sans-serif", 12))
-            .draw()
-            .map_err(|e| err(&e))?;
+        band_legend(&mut chart)?;
         root.present().map_err(|e| err(&e))?;
     }
     Ok(Some(svg))
 }
 
-/// `7.2`, `151`: a ratio short enough to sit beside a bar.
-fn times(ratio: f64) -> String {
-    if ratio >= 100.0 || !ratio.is_finite() { format!("{ratio:.0}") } else { format!("{ratio:.1}") }
+/// The legend of a [`band_chart`]'s labelled series, in its upper right
+/// corner: rank 1 is at the top, and the shortest bars leave that corner empty.
+pub fn band_legend<'a, 'b: 'a>(chart: &mut ChartContext<'a, SVGBackend<'b>, BandCoord>) -> Result<()> {
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font(("sans-serif", 12))
+        .draw()
+        .map_err(|e| anyhow!("drawing the chart's legend: {e}"))
 }
 
 #[cfg(test)]

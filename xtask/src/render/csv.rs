@@ -9,7 +9,7 @@ use dispenser_core::evidence;
 use dispenser_core::stats::Stats;
 
 /// Column names, in order.
-pub const COLUMNS: [&str; 37] = [
+pub const COLUMNS: [&str; 40] = [
     "runtime",
     "flavor",
     "workers",
@@ -18,6 +18,8 @@ pub const COLUMNS: [&str; 37] = [
     "primitive",
     "consumers",
     "per_consumer",
+    "work_ns",
+    "cpus",
     "status",
     "processes",
     "samples",
@@ -33,6 +35,7 @@ pub const COLUMNS: [&str; 37] = [
     "min_ns",
     "max_ns",
     "ns_per_number",
+    "work_share",
     "numbers_per_sec",
     "setup_median_ns",
     "cpu_per_wall",
@@ -69,7 +72,7 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
         let latency =
             |f: fn(&dispenser_core::latency::LatencyStats) -> u64| opt(lat.as_ref().map(|l| f(l).to_string()));
         let shown = failure.unwrap_or(r);
-        let row: [String; 37] = [
+        let row: [String; 40] = [
             r.runtime.clone(),
             r.executor.flavor.clone(),
             opt(r.executor.workers.map(|w| w.to_string())),
@@ -78,6 +81,8 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
             r.primitive.clone(),
             r.workload.consumers.to_string(),
             r.workload.per_consumer.to_string(),
+            r.settings.work_ns.to_string(),
+            opt(r.settings.cpus.map(|k| k.to_string())),
             shown.status.as_str().into(),
             cell.records.len().to_string(),
             cell.records.iter().map(|r| r.dispense_ns.len()).sum::<usize>().to_string(),
@@ -93,6 +98,7 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
             stat(|s| s.min_ns),
             stat(|s| s.max_ns),
             stat(|s| s.ns_per_number),
+            opt(r.work_share().filter(|_| ok).map(|x| x.to_string())),
             stat(|s| s.numbers_per_sec),
             stat(|s| s.setup_median_ns),
             opt(res.as_ref().map(|x| x.cpu_per_wall.to_string())),
@@ -138,10 +144,12 @@ mod tests {
         let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().unwrap();
         assert_eq!(rows.len(), results.records.len());
         assert!(rows.iter().all(|r| r.len() == super::COLUMNS.len()));
-        let timeout = rows.iter().find(|r| &r[8] == "timeout").unwrap();
-        assert_eq!(&timeout[11], "");
-        let atomic = rows.iter().find(|r| &r[3] == "atomic").unwrap();
-        assert_eq!(atomic[11].parse::<f64>().unwrap(), 3_800_000.0);
-        assert_eq!(&atomic[9], "1", "one process");
+        let col = |name: &str| super::COLUMNS.iter().position(|c| *c == name).unwrap();
+        let timeout = rows.iter().find(|r| &r[col("status")] == "timeout").unwrap();
+        assert_eq!(&timeout[col("median_ns")], "");
+        let atomic = rows.iter().find(|r| &r[col("variant")] == "atomic").unwrap();
+        assert_eq!(atomic[col("median_ns")].parse::<f64>().unwrap(), 3_800_000.0);
+        assert_eq!((&atomic[col("work_ns")], &atomic[col("cpus")], &atomic[col("work_share")]), ("0", "", ""));
+        assert_eq!(&atomic[col("processes")], "1", "one process");
     }
 }

@@ -8,6 +8,7 @@ pub mod chart;
 pub mod csv;
 pub mod html;
 pub mod latency;
+pub mod machines;
 pub mod markdown;
 pub mod sweep_chart;
 pub mod sweep_html;
@@ -19,7 +20,7 @@ pub use crate::units::{format_ratio, thousands};
 use anyhow::Result;
 use dispenser_core::Record;
 use dispenser_core::evidence::Winner;
-use dispenser_core::table::{format_kib, format_ns};
+use dispenser_core::table::{format_kib, format_ns, format_ns_per_number};
 
 /// One output format: turns a whole run into the bytes of one file (or
 /// of the terminal report), as hyperfine's exporters do.
@@ -124,7 +125,7 @@ pub fn row_cells(row: &Row) -> [String; 11] {
         format_ns(s.median_ns),
         format!("{} … {}", format_ns(e.interval.lo), format_ns(e.interval.hi)),
         format!("{:.1}% / {:.1}%", e.within * 100.0, e.between * 100.0),
-        format!("{:.1}", s.ns_per_number),
+        format_ns_per_number(row.record, s.ns_per_number),
         if row.is_fastest() { "1.00".into() } else { format_ratio(&row.ratio) },
         cpu,
         mem,
@@ -225,6 +226,12 @@ pub fn header(results: &Results) -> Vec<String> {
             s.budget_s,
             s.timeout_s
         ));
+        if s.work_ns > 0 {
+            run_line.push(format!("{} of work per number", format_ns(s.work_ns as f64)));
+        }
+        if let Some(k) = s.cpus {
+            run_line.push(format!("pinned to {k} CPU{}", if k == 1 { "" } else { "s" }));
+        }
     }
     if !run_line.is_empty() {
         lines.push(format!("run: {}", run_line.join(" · ")));
@@ -254,7 +261,11 @@ pub const COLUMN_NOTES: [(&str, &str); 11] = [
         "spread in / between",
         "within: the median process's IQR / median; between: (slowest - fastest process median) / median; ⚠ unstable when between exceeds 3x within and 10%",
     ),
-    ("ns/number", "median divided by the numbers dispensed per sample"),
+    (
+        "ns/number",
+        "median divided by the numbers dispensed per sample; with --work, (N% work) is the share of it that the \
+         work alone takes on min(consumers, cores) cores (one for the baseline)",
+    ),
     (
         "× fastest [95%]",
         "median over the workload's fastest median, with a Welch t interval over both cells' process medians",
@@ -311,6 +322,7 @@ pub mod tests {
         tokio.executor = dispenser_core::Executor { flavor: "multi-thread".into(), workers: Some(2) };
         records.push(tokio);
         let machine = crate::machine::Machine {
+            host_name: None,
             cpu: "Test CPU".into(),
             logical_cores: 2,
             physical_cores: Some(1),

@@ -1,8 +1,10 @@
-//! The sweep's charts (plotters, SVG): one SVG per runtime, one panel per
-//! worker count (OS threads: one panel), one line per variant, ns per
-//! number against consumers on log-log axes. Every chart of a sweep shares
-//! its axes, so threads and tasks compare by eye; the machine line sits at
-//! the foot of each SVG, which is also saved as a file.
+//! The sweep's charts (plotters, SVG): for every [`Axis`] the sweep varies
+//! (consumers, work per number, CPUs), one SVG per runtime, one panel per
+//! worker count (OS threads: one panel) and per value of the other varied
+//! axes, one line per variant, ns per number against that axis on log-log
+//! axes (no work sits at the left edge, labelled 0). Every chart of a sweep
+//! shares its time axis, so threads and tasks compare by eye; the machine
+//! line sits at the foot of each SVG, which is also saved as a file.
 
 use crate::results::Results;
 use anyhow::{Result, anyhow};
@@ -20,13 +22,78 @@ const HEIGHT: u32 = 500;
 const TITLE_H: u32 = 58;
 const FOOT_H: u32 = 40;
 
-/// One point of a line: a consumer count and what its cell gave.
+/// What a chart puts along its x axis: one of the settings a sweep varies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Axis {
+    /// Consumers of the cell (`--consumers`).
+    Consumers,
+    /// Busy work per number, ns (`--work`).
+    Work,
+    /// CPUs the process could use (`--cpus`; unpinned: the machine's).
+    Cpus,
+}
+
+impl Axis {
+    /// Every axis, in chart order.
+    pub const ALL: [Axis; 3] = [Axis::Consumers, Axis::Work, Axis::Cpus];
+
+    /// The record's value on this axis.
+    pub fn of(self, r: &Record) -> u64 {
+        match self {
+            Axis::Consumers => r.workload.consumers as u64,
+            Axis::Work => r.settings.work_ns,
+            // Pinned, the process sees K cores; unpinned, the machine's.
+            Axis::Cpus => r.host.logical_cores as u64,
+        }
+    }
+
+    /// The axis's name under a chart.
+    pub fn name(self) -> &'static str {
+        match self {
+            Axis::Consumers => "consumers",
+            Axis::Work => "work per number, ns",
+            Axis::Cpus => "CPUs",
+        }
+    }
+
+    /// Appended to a runtime's file stem: none for consumers (the files a
+    /// sweep always wrote), `-work`, `-cpus`.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Axis::Consumers => "",
+            Axis::Work => "-work",
+            Axis::Cpus => "-cpus",
+        }
+    }
+
+    /// A value as a table column or panel title: `4 cons.`, `1000 ns work`, `2 CPUs`.
+    pub fn label(self, x: u64) -> String {
+        match self {
+            Axis::Consumers => format!("{x} cons."),
+            Axis::Work => format!("{x} ns work"),
+            Axis::Cpus => format!("{x} CPU{}", if x == 1 { "" } else { "s" }),
+        }
+    }
+
+    /// The axes along which `results` vary, in chart order; consumers when
+    /// none does, so a one-point sweep still has its chart.
+    pub fn varied(results: &Results) -> Vec<Axis> {
+        let records: Vec<&Record> = results.records.iter().filter(|r| r.variant != "*").collect();
+        let varies = |a: Axis| records.iter().map(|r| a.of(r)).collect::<BTreeSet<_>>().len() > 1;
+        let axes: Vec<Axis> = Axis::ALL.into_iter().filter(|&a| varies(a)).collect();
+        if axes.is_empty() { vec![Axis::Consumers] } else { axes }
+    }
+}
+
+/// One point of a line: a value on the chart's axis and what its cell gave.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Point {
-    /// Consumers of the cell.
-    pub consumers: u64,
+    /// The cell's value on the chart's [`Axis`].
+    pub x: u64,
     /// Median ns per number, when the cell was ok.
     pub ns_per_number: Option<f64>,
+    /// The share of it that is the work (with `--work`).
+    pub work_share: Option<f64>,
     /// The cell's status.
     pub status: Status,
 }
@@ -42,23 +109,37 @@ pub struct Line {
     pub points: Vec<Point>,
 }
 
-/// One worker count of a runtime.
+/// One worker count of a runtime (and one value of every other varied axis).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Panel {
     /// Executor workers; `None` for OS threads.
     pub workers: Option<u64>,
+    /// The values of the other varied axes, e.g. `[(Work, 1000)]`.
+    pub fixed: Vec<(Axis, u64)>,
     /// One line per variant, in family order.
     pub lines: Vec<Line>,
 }
 
-/// One runtime (and flavor): its panels, fewest workers first.
+impl Panel {
+    /// `4 workers` (see [`panel_title`]) with the other axes' values: `4 workers · 1000 ns work`.
+    pub fn title(&self, cores: usize) -> String {
+        let mut parts = vec![panel_title(self.workers, cores)];
+        parts.extend(self.fixed.iter().map(|(a, x)| a.label(*x)));
+        parts.join(" · ")
+    }
+}
+
+/// One runtime (and flavor) along one axis: its panels, fewest workers first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuntimeSweep {
+    /// What the x axis is.
+    pub axis: Axis,
     /// Runtime name.
     pub runtime: String,
     /// Executor flavor, e.g. `threads`, `multi-thread`.
     pub flavor: String,
-    /// File name stem: `sync`, `tokio` (`tokio-current-thread` when a runtime has several flavors).
+    /// File name stem: `sync`, `tokio` (`tokio-current-thread` when a
+    /// runtime has several flavors), with the axis's [`Axis::suffix`].
     pub stem: String,
     /// Panels.
     pub panels: Vec<Panel>,
@@ -76,9 +157,19 @@ pub fn ns_per_number(r: &Record) -> Option<f64> {
     Stats::compute(&r.dispense_ns, &r.setup_ns, r.workload.total()).filter(|_| r.is_ok()).map(|s| s.ns_per_number)
 }
 
-/// The sweep's records grouped into runtimes, panels and lines. Records
-/// with variant `*` (a runtime that did not build) carry no line.
-pub fn collect(results: &Results) -> Vec<RuntimeSweep> {
+/// What tells panels apart: the worker count and the other varied axes' values.
+type PanelKey = (Option<u64>, Vec<(Axis, u64)>);
+
+/// The sweep's records along every varied axis ([`Axis::varied`]): the
+/// runtimes of the first axis, then of the next.
+pub fn collect_all(results: &Results) -> Vec<RuntimeSweep> {
+    Axis::varied(results).into_iter().flat_map(|a| collect(results, a)).collect()
+}
+
+/// The sweep's records grouped into runtimes, panels and lines along
+/// `axis`. Records with variant `*` (a runtime that did not build) carry no line.
+pub fn collect(results: &Results, axis: Axis) -> Vec<RuntimeSweep> {
+    let others: Vec<Axis> = Axis::varied(results).into_iter().filter(|a| *a != axis).collect();
     let mut keys: Vec<(String, String)> = Vec::new();
     for r in &results.records {
         let k = (r.runtime.clone(), r.executor.flavor.clone());
@@ -93,15 +184,16 @@ pub fn collect(results: &Results) -> Vec<RuntimeSweep> {
         let stem = if several { format!("{runtime}-{flavor}") } else { runtime.clone() };
         let ours: Vec<&Record> =
             results.records.iter().filter(|r| &r.runtime == runtime && &r.executor.flavor == flavor).collect();
-        let workers: BTreeSet<Option<u64>> = ours.iter().map(|r| r.executor.workers.map(|k| k as u64)).collect();
-        let panels = workers
+        let panel_of = |r: &Record| {
+            let fixed: Vec<(Axis, u64)> = others.iter().map(|a| (*a, a.of(r))).collect();
+            (r.executor.workers.map(|k| k as u64), fixed)
+        };
+        let panels: BTreeSet<PanelKey> = ours.iter().map(|r| panel_of(r)).collect();
+        let panels = panels
             .into_iter()
-            .map(|w| {
-                let cells: Vec<&Record> = ours
-                    .iter()
-                    .copied()
-                    .filter(|r| r.executor.workers.map(|k| k as u64) == w && r.variant != "*")
-                    .collect();
+            .map(|key| {
+                let cells: Vec<&Record> =
+                    ours.iter().copied().filter(|r| panel_of(r) == key && r.variant != "*").collect();
                 let mut variants: Vec<(usize, String, Family)> = Vec::new();
                 for r in &cells {
                     if !variants.iter().any(|(_, v, _)| v == &r.variant) {
@@ -117,19 +209,22 @@ pub fn collect(results: &Results) -> Vec<RuntimeSweep> {
                             .iter()
                             .filter(|r| r.variant == variant)
                             .map(|r| Point {
-                                consumers: r.workload.consumers as u64,
+                                x: axis.of(r),
                                 ns_per_number: ns_per_number(r),
+                                work_share: r.work_share().filter(|_| r.is_ok()),
                                 status: r.status,
                             })
                             .collect();
-                        points.sort_by_key(|p| p.consumers);
+                        points.sort_by_key(|p| p.x);
                         Line { variant, family, points }
                     })
                     .collect();
-                Panel { workers: w, lines }
+                let (workers, fixed) = key;
+                Panel { workers, fixed, lines }
             })
             .collect();
-        out.push(RuntimeSweep { runtime: runtime.clone(), flavor: flavor.clone(), stem, panels });
+        let stem = format!("{stem}{}", axis.suffix());
+        out.push(RuntimeSweep { axis, runtime: runtime.clone(), flavor: flavor.clone(), stem, panels });
     }
     out
 }
@@ -195,35 +290,82 @@ fn y_range(all: &[RuntimeSweep]) -> (f64, f64) {
     if values.is_empty() { (0.1, 10_000.0) } else { ((lo / 2.0).max(0.01), (hi * 2.0).max(lo * 10.0)) }
 }
 
-/// The consumer range every chart shares.
-fn x_range(all: &[RuntimeSweep]) -> (f64, f64) {
-    let c: Vec<u64> = all
-        .iter()
-        .flat_map(|s| &s.panels)
-        .flat_map(|p| &p.lines)
-        .flat_map(|l| &l.points)
-        .map(|p| p.consumers)
-        .collect();
-    let lo = c.iter().copied().min().unwrap_or(1) as f64;
-    let hi = c.iter().copied().max().unwrap_or(1) as f64;
-    (lo / 1.3, (hi * 1.3).max(lo * 2.0))
+/// Where values sit along one axis, shared by every chart of that axis:
+/// log scale, with 0 (no work) a step left of the smallest other value.
+#[derive(Debug, Clone, PartialEq)]
+struct XScale {
+    /// Left and right edge.
+    range: (f64, f64),
+    /// Labelled values.
+    ticks: Vec<f64>,
+    /// Where 0 is drawn, when a point has it.
+    zero_at: Option<f64>,
 }
 
-/// Every runtime's chart: `(file stem, SVG)`, in runtime order.
+impl XScale {
+    /// The scale of `axis` over every chart of it in `all`.
+    fn new(all: &[RuntimeSweep], axis: Axis) -> XScale {
+        let mut xs: Vec<u64> = all
+            .iter()
+            .filter(|s| s.axis == axis)
+            .flat_map(|s| &s.panels)
+            .flat_map(|p| &p.lines)
+            .flat_map(|l| &l.points)
+            .map(|p| p.x)
+            .collect();
+        xs.sort_unstable();
+        xs.dedup();
+        let smallest = xs.iter().copied().find(|x| *x > 0).map_or(1.0, |x| x as f64);
+        let zero_at = xs.contains(&0).then_some(smallest / 4.0);
+        let pos = |x: u64| if x == 0 { zero_at.unwrap_or(1.0) } else { x as f64 };
+        let lo = xs.first().map_or(1.0, |x| pos(*x));
+        let hi = xs.last().map_or(1.0, |x| pos(*x));
+        let range = (lo / 1.3, (hi * 1.3).max(lo * 2.0));
+        let ticks = match axis {
+            // Powers of four: consumer counts are powers of two, and every
+            // other one keeps the labels apart.
+            Axis::Consumers => std::iter::successors(Some(1.0f64), |v| Some(v * 4.0))
+                .take_while(|v| *v <= range.1)
+                .filter(|v| *v >= range.0)
+                .collect(),
+            Axis::Work | Axis::Cpus => xs.iter().map(|x| pos(*x)).collect(),
+        };
+        XScale { range, ticks, zero_at }
+    }
+
+    /// Where `x` is drawn.
+    fn pos(&self, x: u64) -> f64 {
+        match (x, self.zero_at) {
+            (0, Some(z)) => z,
+            _ => x as f64,
+        }
+    }
+
+    /// The label of a tick.
+    fn label(&self, v: f64) -> String {
+        match self.zero_at {
+            Some(z) if (v - z).abs() < z * 1e-6 => "0".into(),
+            _ => format!("{v:.0}"),
+        }
+    }
+}
+
+/// Every runtime's chart along every varied axis: `(file stem, SVG)`, in
+/// axis order, then runtime order.
 pub fn render_all(results: &Results) -> Result<Vec<(String, String)>> {
-    let all = collect(results);
+    let all = collect_all(results);
     let cores = results.machine.as_ref().map_or(1, |m| m.logical_cores);
     let total = results.records.first().map_or(0, |r| r.workload.total());
-    let (x, y) = (x_range(&all), y_range(&all));
+    let y = y_range(&all);
     let foot = machine_line(results);
     all.iter()
-        .map(|s| Ok((s.stem.clone(), render(s, x, y, cores, total, &foot)?)))
+        .map(|s| Ok((s.stem.clone(), render(s, &XScale::new(&all, s.axis), y, cores, total, &foot)?)))
         .collect::<Result<Vec<_>>>()
         .map(|v| v.into_iter().filter(|(_, svg)| !svg.is_empty()).collect())
 }
 
 /// One runtime's chart; empty when it has no line.
-fn render(s: &RuntimeSweep, x: (f64, f64), y: (f64, f64), cores: usize, total: u64, foot: &str) -> Result<String> {
+fn render(s: &RuntimeSweep, x: &XScale, y: (f64, f64), cores: usize, total: u64, foot: &str) -> Result<String> {
     let panels: Vec<&Panel> = s.panels.iter().filter(|p| !p.lines.is_empty()).collect();
     if panels.is_empty() {
         return Ok(String::new());
@@ -237,8 +379,9 @@ fn render(s: &RuntimeSweep, x: (f64, f64), y: (f64, f64), cores: usize, total: u
         let (head, rest) = root.split_vertically(TITLE_H);
         let (body, base) = rest.split_vertically(HEIGHT - TITLE_H - FOOT_H);
         let title = format!(
-            "{} · ns per number vs consumers, {} numbers per point (log-log, median)",
+            "{} · ns per number vs {}, {} numbers per point (log-log, median)",
             s.label(),
+            s.axis.name(),
             super::thousands(total)
         );
         head.draw_text(&title, &("sans-serif", 17).into_font().color(&BLACK), (12, 8)).map_err(|e| err(&e))?;
@@ -261,24 +404,23 @@ fn render(s: &RuntimeSweep, x: (f64, f64), y: (f64, f64), cores: usize, total: u
         )
         .map_err(|e| err(&e))?;
         let areas = body.split_evenly((1, panels.len()));
-        let ticks: Vec<f64> = std::iter::successors(Some(1.0f64), |v| Some(v * 4.0))
-            .take_while(|v| *v <= x.1)
-            .filter(|v| *v >= x.0)
-            .collect();
         for (pi, (area, panel)) in areas.iter().zip(&panels).enumerate() {
             let mut chart = ChartBuilder::on(area)
-                .caption(panel_title(panel.workers, cores), ("sans-serif", 14))
+                .caption(panel.title(cores), ("sans-serif", 14))
                 .margin(8)
                 .margin_right(16)
                 .x_label_area_size(38)
                 .y_label_area_size(62)
-                .build_cartesian_2d((x.0..x.1).log_scale().with_key_points(ticks.clone()), (y.0..y.1).log_scale())
+                .build_cartesian_2d(
+                    (x.range.0..x.range.1).log_scale().with_key_points(x.ticks.clone()),
+                    (y.0..y.1).log_scale(),
+                )
                 .map_err(|e| err(&e))?;
             chart
                 .configure_mesh()
-                .x_desc("consumers")
+                .x_desc(s.axis.name())
                 .y_desc(if pi == 0 { "ns per number" } else { "" })
-                .x_label_formatter(&|v| format!("{:.0}", v))
+                .x_label_formatter(&|v| x.label(*v))
                 .y_label_formatter(&|v| format_ns(*v))
                 .label_style(("sans-serif", 12))
                 .light_line_style(RGBColor(238, 238, 238))
@@ -287,7 +429,7 @@ fn render(s: &RuntimeSweep, x: (f64, f64), y: (f64, f64), cores: usize, total: u
             for line in &panel.lines {
                 let c = colors.iter().find(|(v, _)| v == &line.variant).map_or(BLACK, |(_, c)| *c);
                 let pts: Vec<(f64, f64)> =
-                    line.points.iter().filter_map(|p| p.ns_per_number.map(|v| (p.consumers as f64, v))).collect();
+                    line.points.iter().filter_map(|p| p.ns_per_number.map(|v| (x.pos(p.x), v))).collect();
                 chart.draw_series(LineSeries::new(pts.clone(), c.stroke_width(2))).map_err(|e| err(&e))?;
                 chart.draw_series(pts.iter().map(|p| Circle::new(*p, 3, c.filled()))).map_err(|e| err(&e))?;
             }
@@ -327,12 +469,12 @@ pub mod tests {
 
     #[test]
     fn records_become_runtimes_panels_and_lines() {
-        let all = collect(&sweep_results());
+        let all = collect_all(&sweep_results());
         assert_eq!(all.iter().map(|s| s.stem.as_str()).collect::<Vec<_>>(), ["smol", "sync"]);
         assert_eq!(all[0].panels.iter().map(|p| p.workers).collect::<Vec<_>>(), [Some(1), Some(4)]);
         let sync = &all[1].panels[0];
         assert_eq!(sync.lines.iter().map(|l| l.variant.as_str()).collect::<Vec<_>>(), ["atomic", "std-mutex"]);
-        assert_eq!(sync.lines[0].points.iter().map(|p| p.consumers).collect::<Vec<_>>(), [1, 4, 16]);
+        assert_eq!(sync.lines[0].points.iter().map(|p| p.x).collect::<Vec<_>>(), [1, 4, 16]);
         let failed = &all[0].panels[1].lines[0].points[2];
         assert_eq!((failed.status, failed.ns_per_number), (Status::Timeout, None));
     }

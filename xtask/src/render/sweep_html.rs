@@ -1,10 +1,11 @@
-//! sweep.html and the sweep's terminal tables: per runtime its chart, then
-//! a table with a row per variant and worker count and a column per
-//! consumer count (median ns per number, or the status of a point that did
-//! not succeed). Self-contained, well-formed XML, like report.html.
+//! sweep.html and the sweep's terminal tables: per varied axis and runtime
+//! its chart, then a table with a row per variant and panel (worker count,
+//! other axes) and a column per value of the axis (median ns per number,
+//! with the work's share when there is work, or the status of a point that
+//! did not succeed). Self-contained, well-formed XML, like report.html.
 
 use super::html::{escape, inline_svg, page_end, page_start};
-use super::sweep_chart::{self, RuntimeSweep};
+use super::sweep_chart::{self, Axis, RuntimeSweep};
 use crate::results::Results;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
@@ -13,22 +14,24 @@ use std::fmt::Write;
 
 /// The table of one runtime: header cells, then rows of cells.
 pub fn table(s: &RuntimeSweep) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut consumers: Vec<u64> =
-        s.panels.iter().flat_map(|p| &p.lines).flat_map(|l| &l.points).map(|p| p.consumers).collect();
-    consumers.sort_unstable();
-    consumers.dedup();
+    let mut xs: Vec<u64> = s.panels.iter().flat_map(|p| &p.lines).flat_map(|l| &l.points).map(|p| p.x).collect();
+    xs.sort_unstable();
+    xs.dedup();
     let mut header = vec!["variant".to_string(), "workers".to_string()];
-    header.extend(consumers.iter().map(|c| format!("{c} cons.")));
+    header.extend(xs.iter().map(|x| s.axis.label(*x)));
     let mut rows = Vec::new();
     for panel in &s.panels {
         for line in &panel.lines {
-            let mut row = vec![line.variant.clone(), panel.workers.map_or("threads".into(), |k| k.to_string())];
-            for c in &consumers {
-                row.push(match line.points.iter().find(|p| p.consumers == *c) {
+            let mut workers = vec![panel.workers.map_or("threads".into(), |k| k.to_string())];
+            workers.extend(panel.fixed.iter().map(|(a, x)| a.label(*x)));
+            let mut row = vec![line.variant.clone(), workers.join(" · ")];
+            for x in &xs {
+                row.push(match line.points.iter().find(|p| p.x == *x) {
                     None => String::new(),
-                    Some(p) => match p.ns_per_number {
-                        Some(v) => format!("{v:.1}"),
-                        None => p.status.as_str().to_uppercase(),
+                    Some(p) => match (p.ns_per_number, p.work_share) {
+                        (Some(v), Some(share)) => format!("{v:.1} ({:.0}%)", share * 100.0),
+                        (Some(v), None) => format!("{v:.1}"),
+                        (None, _) => p.status.as_str().to_uppercase(),
                     },
                 });
             }
@@ -44,8 +47,8 @@ pub fn render_terminal(results: &Results) -> String {
     for line in super::header(results) {
         let _ = writeln!(out, "{line}");
     }
-    for s in sweep_chart::collect(results) {
-        let _ = writeln!(out, "\n{}: median ns per number, by consumers", s.label());
+    for s in sweep_chart::collect_all(results) {
+        let _ = writeln!(out, "\n{}: median ns per number, by {}", s.label(), s.axis.name());
         let (header, rows) = table(&s);
         let mut t = Table::new();
         t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled).set_header(&header);
@@ -76,12 +79,24 @@ pub fn render(results: &Results, charts: &[(String, String)]) -> String {
          so a runtime's lines can be set against another's. With more consumers (or workers) than cores, OS \
          threads take turns on the cores and async tasks are multiplexed on the workers.</p>"
     );
-    let sweeps = sweep_chart::collect(results);
+    if Axis::varied(results).contains(&Axis::Work) {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">Along work per number, every consumer spins that many ns after each number \
+             (on the clock). A cell reads ns per number (share of it that the work alone takes on \
+             min(consumers, cores) cores); where the lines meet, the choice of dispenser stops mattering.</p>"
+        );
+    }
+    let sweeps = sweep_chart::collect_all(results);
     if sweeps.is_empty() {
         out.push_str("<p>No point finished.</p>\n");
     }
     for s in &sweeps {
-        let _ = writeln!(out, "<section>\n<h2>{}</h2>", escape(&s.label()));
+        let by = match s.axis {
+            Axis::Consumers => String::new(),
+            a => format!(" · by {}", a.name()),
+        };
+        let _ = writeln!(out, "<section>\n<h2>{}{}</h2>", escape(&s.label()), escape(&by));
         if let Some((_, svg)) = charts.iter().find(|(stem, _)| stem == &s.stem) {
             let _ = writeln!(out, "<div class=\"chart\">{}</div>", inline_svg(svg));
         }
