@@ -10,7 +10,6 @@ use dispenser_core::cli::{self, CommonArgs, WorkerArgs};
 use dispenser_core::runner::Runtime;
 use runtime::AsyncStd;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 /// The dispenser on async-std: every consumer and the producer are tasks on
 /// its global executor. async-std is discontinued upstream; kept for comparison.
@@ -26,26 +25,14 @@ struct Cli {
     workers: WorkerArgs,
 }
 
-impl AsRef<CommonArgs> for Cli {
-    fn as_ref(&self) -> &CommonArgs {
-        &self.common
-    }
-}
+dispenser_core::common_args!(Cli);
 
 fn main() -> ExitCode {
     let cli: Cli = cli::parse_and_pin();
-    let workers = match cli.workers.workers() {
-        Ok(k) => k,
-        Err(e) => return cli::usage_exit(e),
-    };
-    // SAFETY: first thing after parsing, while this is the only thread.
-    let async_std = unsafe { AsyncStd::start(workers) };
-    let runtime = Runtime {
-        name: "async-std",
-        executor: async_std.executor(),
-        ctx: Arc::new(async_std),
-        variants: variants::VARIANTS,
-        faults: &variants::FAULTS,
-    };
-    cli::main(&cli.common, runtime)
+    let runtime = cli.workers.workers().map(|k| {
+        // SAFETY: first thing after parsing, while this is the only thread.
+        let async_std = unsafe { AsyncStd::start(k) };
+        Runtime::new("async-std", async_std.executor(), async_std, variants::VARIANTS, &variants::FAULTS)
+    });
+    cli::main_or_refuse(&cli.common, runtime)
 }

@@ -144,6 +144,19 @@ pub fn parse_and_pin<P: Parser + AsRef<CommonArgs>>() -> P {
     parsed
 }
 
+/// `impl AsRef<CommonArgs>` for a runtime binary's `Cli` whose shared
+/// options are its `common` field, as [`parse_and_pin`] needs.
+#[macro_export]
+macro_rules! common_args {
+    ($cli:ty) => {
+        impl AsRef<$crate::cli::CommonArgs> for $cli {
+            fn as_ref(&self) -> &$crate::cli::CommonArgs {
+                &self.common
+            }
+        }
+    };
+}
+
 /// False when stdout was closed when the process started. Rust's runtime
 /// reopens a closed descriptor 1 on `/dev/null` read-write before `main`,
 /// so every write would succeed and the records vanish; a shell's
@@ -221,6 +234,19 @@ impl CommonArgs {
             .copied()
             .filter(|v| self.variants.is_empty() || self.variants.iter().any(|n| n == v.name))
             .collect())
+    }
+}
+
+/// [`main`] for a runtime whose context could not be built from the
+/// command line (say a worker count its executor refuses): exit status 2
+/// and one line, as for any other bad input.
+pub fn main_or_refuse<C: Send + Sync + 'static>(
+    args: &CommonArgs,
+    runtime: Result<Runtime<C>, UsageError>,
+) -> ExitCode {
+    match runtime {
+        Ok(runtime) => main(args, runtime),
+        Err(e) => usage_exit(e),
     }
 }
 

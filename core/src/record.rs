@@ -147,6 +147,42 @@ pub struct Record {
 }
 
 impl Record {
+    /// A record of one cell before anything is measured: this machine,
+    /// status ok, no sample, no statistics. The sample loop fills it in; xtask
+    /// keeps it as it is (with a status and an error) for a cell that left
+    /// no record of its own.
+    pub fn unmeasured(
+        runtime: String,
+        executor: Executor,
+        variant: String,
+        family: Family,
+        primitive: String,
+        workload: Workload,
+        settings: Settings,
+    ) -> Record {
+        Record {
+            schema: SCHEMA_VERSION,
+            runtime,
+            executor,
+            variant,
+            family,
+            primitive,
+            workload,
+            host: Host::current(),
+            settings,
+            process: None,
+            status: Status::Ok,
+            error: None,
+            violation: None,
+            validated_samples: 0,
+            dispense_ns: Vec::new(),
+            setup_ns: Vec::new(),
+            stats: None,
+            resources: None,
+            latency: None,
+        }
+    }
+
     /// True when the record may be ranked.
     pub fn is_ok(&self) -> bool {
         self.status == Status::Ok

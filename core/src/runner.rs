@@ -3,7 +3,7 @@
 //! under a deadline and validated outside the clock.
 
 use crate::latency::{LatencyStats, new_histogram};
-use crate::record::{Executor, Host, Record, SCHEMA_VERSION, Settings, Status};
+use crate::record::{Executor, Record, Settings, Status};
 use crate::resources::Resources;
 use crate::stats::Stats;
 use crate::variant::RunFn;
@@ -55,6 +55,19 @@ pub struct Runtime<C: 'static> {
     /// listed only with the hidden `--faults` flag so the contract test can
     /// check that every runtime reports them `hung` and `invalid`.
     pub faults: &'static [Variant<C>],
+}
+
+impl<C> Runtime<C> {
+    /// A runtime named `name` running on `ctx` (built once per process).
+    pub fn new(
+        name: &'static str,
+        executor: Executor,
+        ctx: C,
+        variants: &'static [Variant<C>],
+        faults: &'static [Variant<C>],
+    ) -> Self {
+        Runtime { name, executor, ctx: Arc::new(ctx), variants, faults }
+    }
 }
 
 /// Runs one sample on a thread of its own so a hung sample can be abandoned.
@@ -112,35 +125,24 @@ pub fn run_variant<C: Send + Sync + 'static>(
     workload: Workload,
     cfg: &RunConfig,
 ) -> Record {
-    let mut record = Record {
-        schema: SCHEMA_VERSION,
-        runtime: runtime.name.to_string(),
-        executor: runtime.executor.clone(),
-        variant: variant.name.to_string(),
-        family: variant.family,
-        primitive: variant.primitive.to_string(),
-        workload,
-        host: Host::current(),
-        settings: Settings {
-            samples: cfg.samples,
-            min_samples: cfg.min_samples,
-            warmup: cfg.warmup,
-            budget_s: cfg.budget.as_secs_f64(),
-            latency: cfg.latency,
-            work_ns: cfg.work_ns,
-            cpus: cfg.cpus,
-        },
-        process: None,
-        status: Status::Ok,
-        error: None,
-        violation: None,
-        validated_samples: 0,
-        dispense_ns: Vec::new(),
-        setup_ns: Vec::new(),
-        stats: None,
-        resources: None,
-        latency: None,
+    let settings = Settings {
+        samples: cfg.samples,
+        min_samples: cfg.min_samples,
+        warmup: cfg.warmup,
+        budget_s: cfg.budget.as_secs_f64(),
+        latency: cfg.latency,
+        work_ns: cfg.work_ns,
+        cpus: cfg.cpus,
     };
+    let mut record = Record::unmeasured(
+        runtime.name.to_string(),
+        runtime.executor.clone(),
+        variant.name.to_string(),
+        variant.family,
+        variant.primitive.to_string(),
+        workload,
+        settings,
+    );
     if let Err(e) = measure(runtime, variant, workload, cfg, &mut record) {
         record.status = match &e {
             SampleError::Invalid(_) => Status::Invalid,

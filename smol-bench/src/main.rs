@@ -9,7 +9,6 @@ use dispenser_core::cli::{self, CommonArgs, UsageError, WorkerArgs};
 use dispenser_core::runner::Runtime;
 use runtime::Smol;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 /// The dispenser on smol: every consumer and the producer are tasks on one
 /// `async_executor::Executor` (smol's executor).
@@ -25,24 +24,11 @@ struct Cli {
     workers: WorkerArgs,
 }
 
-impl AsRef<CommonArgs> for Cli {
-    fn as_ref(&self) -> &CommonArgs {
-        &self.common
-    }
-}
+dispenser_core::common_args!(Cli);
 
 fn main() -> ExitCode {
     let cli: Cli = cli::parse_and_pin();
-    let smol = match cli.workers.workers().and_then(|k| Smol::new(k).map_err(UsageError::from)) {
-        Ok(smol) => smol,
-        Err(e) => return cli::usage_exit(e),
-    };
-    let runtime = Runtime {
-        name: "smol",
-        executor: smol.executor(),
-        ctx: Arc::new(smol),
-        variants: variants::VARIANTS,
-        faults: &variants::FAULTS,
-    };
-    cli::main(&cli.common, runtime)
+    let smol = cli.workers.workers().and_then(|k| Smol::new(k).map_err(UsageError::from));
+    let runtime = smol.map(|s| Runtime::new("smol", s.executor(), s, variants::VARIANTS, &variants::FAULTS));
+    cli::main_or_refuse(&cli.common, runtime)
 }

@@ -7,7 +7,6 @@ use dispenser_core::cli::{self, CommonArgs};
 use dispenser_core::record::Executor;
 use dispenser_core::runner::Runtime;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 /// The dispenser on OS threads: one thread per consumer (and one producer).
 #[derive(Parser)]
@@ -17,20 +16,10 @@ struct Cli {
     common: CommonArgs,
 }
 
-impl AsRef<CommonArgs> for Cli {
-    fn as_ref(&self) -> &CommonArgs {
-        &self.common
-    }
-}
+dispenser_core::common_args!(Cli);
 
 fn main() -> ExitCode {
     let cli: Cli = cli::parse_and_pin();
-    let runtime = Runtime {
-        name: "sync",
-        executor: Executor { flavor: "threads".into(), workers: None },
-        ctx: Arc::new(()),
-        variants: variants::VARIANTS,
-        faults: &variants::FAULTS,
-    };
-    cli::main(&cli.common, runtime)
+    let threads = Executor { flavor: "threads".into(), workers: None };
+    cli::main(&cli.common, Runtime::new("sync", threads, (), variants::VARIANTS, &variants::FAULTS))
 }

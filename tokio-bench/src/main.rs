@@ -10,7 +10,6 @@ use dispenser_core::cli::{self, CommonArgs, UsageError, WorkerArgs};
 use dispenser_core::runner::Runtime;
 use runtime::{Flavor, Tokio};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 /// The dispenser on tokio: every consumer and the producer are spawned tasks.
 ///
@@ -28,26 +27,13 @@ struct Cli {
     flavor: Flavor,
 }
 
-impl AsRef<CommonArgs> for Cli {
-    fn as_ref(&self) -> &CommonArgs {
-        &self.common
-    }
-}
+dispenser_core::common_args!(Cli);
 
 fn main() -> ExitCode {
     let cli: Cli = cli::parse_and_pin();
-    let tokio = match workers(&cli).and_then(|k| Tokio::new(cli.flavor, k).map_err(UsageError::from)) {
-        Ok(tokio) => tokio,
-        Err(e) => return cli::usage_exit(e),
-    };
-    let runtime = Runtime {
-        name: "tokio",
-        executor: tokio.executor(),
-        ctx: Arc::new(tokio),
-        variants: variants::VARIANTS,
-        faults: &variants::FAULTS,
-    };
-    cli::main(&cli.common, runtime)
+    let tokio = workers(&cli).and_then(|k| Tokio::new(cli.flavor, k).map_err(UsageError::from));
+    let runtime = tokio.map(|t| Runtime::new("tokio", t.executor(), t, variants::VARIANTS, &variants::FAULTS));
+    cli::main_or_refuse(&cli.common, runtime)
 }
 
 /// The worker count for the chosen flavor.

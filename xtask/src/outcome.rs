@@ -5,7 +5,7 @@
 use crate::plan::{Cell, Target, VariantInfo};
 use crate::process::{self, End, Outcome};
 use crate::results::BenchSettings;
-use dispenser_core::record::{Executor, Host, SCHEMA_VERSION, Settings};
+use dispenser_core::record::{Executor, Settings};
 use dispenser_core::{Record, Status, Workload};
 
 /// The record of a cell whose process has ended; `None` when the run was
@@ -76,34 +76,27 @@ pub fn unmeasured(
 ) -> Record {
     let workers = settings.workers.filter(|_| target.takes_workers()).map(|k| k as usize);
     let guess = || Executor { flavor: target.flavor.clone().unwrap_or_else(|| "?".into()), workers };
+    let record_settings = Settings {
+        samples: settings.samples as usize,
+        min_samples: settings.min_samples as usize,
+        warmup: settings.warmup as usize,
+        budget_s: settings.budget_s,
+        latency: settings.latency,
+        work_ns: settings.work_ns,
+        cpus: settings.cpus.map(|k| k as usize),
+    };
     Record {
-        schema: SCHEMA_VERSION,
-        runtime: target.runtime.name.clone(),
-        executor: target.executor.clone().unwrap_or_else(guess),
-        variant: variant.name.clone(),
-        family: variant.family,
-        primitive: variant.primitive.clone(),
-        workload,
-        host: Host::current(),
-        settings: Settings {
-            samples: settings.samples as usize,
-            min_samples: settings.min_samples as usize,
-            warmup: settings.warmup as usize,
-            budget_s: settings.budget_s,
-            latency: settings.latency,
-            work_ns: settings.work_ns,
-            cpus: settings.cpus.map(|k| k as usize),
-        },
         status,
         error: Some(error),
-        violation: None,
-        validated_samples: 0,
-        dispense_ns: Vec::new(),
-        setup_ns: Vec::new(),
-        stats: None,
-        resources: None,
-        latency: None,
-        process: None,
+        ..Record::unmeasured(
+            target.runtime.name.clone(),
+            target.executor.clone().unwrap_or_else(guess),
+            variant.name.clone(),
+            variant.family,
+            variant.primitive.clone(),
+            workload,
+            record_settings,
+        )
     }
 }
 
