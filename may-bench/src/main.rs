@@ -1,0 +1,45 @@
+//! `may-bench`: the dispenser on may's stackful coroutines. Every consumer
+//! and the producer is a coroutine on `--workers K` scheduler threads, run
+//! by the same blocking-style loops as sync-bench's threads
+//! (`dispenser_harness::threads` over [`runtime::May`]); the coordinator
+//! (start line, finish line, joins, validation) is the sample's own OS
+//! thread, outside the scheduler. Coroutine stacks are
+//! [`runtime::STACK_WORDS`] words (16 KiB). Which primitives are safe inside
+//! coroutines, and which are not, is in `variants`.
+
+mod runtime;
+mod variants;
+
+use clap::Parser;
+use dispenser_core::cli::{self, CommonArgs, WorkerArgs};
+use dispenser_core::runner::Runtime;
+use runtime::May;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// The dispenser on may's stackful coroutines: every consumer and the
+/// producer are coroutines on `--workers K` scheduler threads.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(flatten)]
+    common: CommonArgs,
+    #[command(flatten)]
+    workers: WorkerArgs,
+}
+
+fn main() -> ExitCode {
+    let cli: Cli = cli::parse();
+    let may = match cli.workers.workers() {
+        Ok(k) => May::new(k),
+        Err(e) => return cli::usage_exit(e),
+    };
+    let runtime = Runtime {
+        name: "may",
+        executor: may.executor(),
+        ctx: Arc::new(may),
+        variants: variants::VARIANTS,
+        faults: &variants::FAULTS,
+    };
+    cli::main(&cli.common, runtime)
+}
