@@ -284,3 +284,35 @@ where
 fn join<R: Blocking, T: Send + 'static>(handle: R::Handle<Result<T, SampleError>>) -> Result<T, SampleError> {
     R::join(handle)?
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::threads::{Crossbeam, OneshotCrate, Threads};
+    use dispenser_core::validate;
+    use dispenser_core::variant::{BOUNDED, UNBOUNDED};
+    use std::sync::atomic::AtomicU64;
+
+    static VARIANTS: &[Variant<Threads>] = &[
+        baseline_variant::<Threads>("single-thread", "Vec::push"),
+        counter_variant::<Threads, AtomicU64>("atomic", Family::Atomic, "AtomicU64::fetch_add"),
+        channel_variant::<Threads, Crossbeam, BOUNDED>("crossbeam-bounded", "crossbeam_channel::bounded"),
+        actor_variant::<Threads, Crossbeam, OneshotCrate, BOUNDED>("actor", "crossbeam + oneshot"),
+        actor_variant::<Threads, Crossbeam, OneshotCrate, UNBOUNDED>("actor-unbounded", "crossbeam + oneshot"),
+    ];
+
+    #[test]
+    fn every_loop_dispenses_each_number_once_on_threads() {
+        for w in [Workload { consumers: 3, per_consumer: 50 }, Workload { consumers: 40, per_consumer: 3 }] {
+            for v in VARIANTS {
+                for mode in [Mode::Throughput, Mode::Latency] {
+                    let sample = (v.run)(&Threads, &w, mode).unwrap_or_else(|e| panic!("{} on {w}: {e}", v.name));
+                    validate(&w, &sample.lists).unwrap_or_else(|e| panic!("{} on {w}: {e}", v.name));
+                    assert_eq!(sample.latency.map(|h| h.len()), (mode == Mode::Latency).then_some(w.total()));
+                }
+            }
+        }
+        assert_eq!(VARIANTS[3].capacity, Some(Capacity::Bounded));
+        assert_eq!(VARIANTS[4].capacity, Some(Capacity::Unbounded));
+    }
+}
