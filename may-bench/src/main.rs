@@ -28,8 +28,16 @@ struct Cli {
     workers: WorkerArgs,
 }
 
+impl AsRef<CommonArgs> for Cli {
+    fn as_ref(&self) -> &CommonArgs {
+        &self.common
+    }
+}
+
 fn main() -> ExitCode {
-    let cli: Cli = cli::parse();
+    // Pins the process for `--cpus K` before may starts its workers (at the
+    // first spawn), so they inherit the mask; may's own pinning is off.
+    let cli: Cli = cli::parse_and_pin();
     let may = match cli.workers.workers() {
         Ok(k) => May::new(k),
         Err(e) => return cli::usage_exit(e),

@@ -33,8 +33,9 @@ impl May {
     /// the first coroutine is spawned.
     pub fn new(workers: usize) -> Self {
         may::config().set_workers(workers).set_stack_size(STACK_WORDS);
-        // may pins worker i to core i by default; with more workers than
-        // cores, or other processes on the machine, pinning only skews.
+        // may pins worker i to core i by default, which would override the
+        // process's `--cpus` mask (and no other runtime here pins): off, so
+        // the workers inherit the mask like every other runtime's threads.
         may::config().set_worker_pin(false);
         May { workers }
     }
