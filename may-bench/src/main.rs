@@ -15,7 +15,6 @@ use dispenser_core::cli::{self, CommonArgs, WorkerArgs};
 use dispenser_core::runner::Runtime;
 use runtime::May;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 /// The dispenser on may's stackful coroutines: every consumer and the
 /// producer are coroutines on `--workers K` scheduler threads.
@@ -28,26 +27,13 @@ struct Cli {
     workers: WorkerArgs,
 }
 
-impl AsRef<CommonArgs> for Cli {
-    fn as_ref(&self) -> &CommonArgs {
-        &self.common
-    }
-}
+dispenser_core::common_args!(Cli);
 
 fn main() -> ExitCode {
     // Pins the process for `--cpus K` before may starts its workers (at the
     // first spawn), so they inherit the mask; may's own pinning is off.
     let cli: Cli = cli::parse_and_pin();
-    let may = match cli.workers.workers() {
-        Ok(k) => May::new(k),
-        Err(e) => return cli::usage_exit(e),
-    };
-    let runtime = Runtime {
-        name: "may",
-        executor: may.executor(),
-        ctx: Arc::new(may),
-        variants: variants::VARIANTS,
-        faults: &variants::FAULTS,
-    };
-    cli::main(&cli.common, runtime)
+    let may = cli.workers.workers().map(May::new);
+    let runtime = may.map(|m| Runtime::new("may", m.executor(), m, variants::VARIANTS, &variants::FAULTS));
+    cli::main_or_refuse(&cli.common, runtime)
 }
