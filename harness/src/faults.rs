@@ -18,11 +18,14 @@ pub const LOST_REPLY: &str = "fault-lost-reply";
 /// Name of the variant that hands one number out twice.
 pub const DUPLICATE: &str = "fault-duplicate";
 
-/// The faulty variants on OS threads.
-pub const fn threads() -> [Variant<()>; 2] {
+/// The faulty variants on blocking participants `R` ([`threads::Threads`]
+/// for OS threads). The lossy channel wraps crossbeam, so its consumer
+/// blocks an OS thread for good: on a coroutine scheduler that only takes
+/// one worker out of K, and the sample ends `hung` all the same.
+pub const fn threads<R: threads::Blocking>() -> [Variant<R>; 2] {
     [
-        threads::channel_variant::<LosesFirstReply<threads::Crossbeam>, UNBOUNDED>(LOST_REPLY, "lossy (fault)"),
-        threads::counter_variant::<Stutter>(DUPLICATE, Family::Atomic, "stutter (fault)"),
+        threads::channel_variant::<R, LosesFirstReply<threads::Crossbeam>, UNBOUNDED>(LOST_REPLY, "lossy (fault)"),
+        threads::counter_variant::<R, Stutter>(DUPLICATE, Family::Atomic, "stutter (fault)"),
     ]
 }
 
@@ -131,11 +134,11 @@ mod tests {
 
     #[test]
     fn on_threads_a_lost_reply_hangs_and_a_stutter_duplicates() {
-        let [lost, duplicate] = threads();
+        let [lost, duplicate] = threads::<threads::Threads>();
         let w = Workload { consumers: 3, per_consumer: 5 };
-        let hung = run_sample(&Arc::new(()), lost.run, w, Mode::Throughput, Duration::from_millis(300));
+        let hung = run_sample(&Arc::new(threads::Threads), lost.run, w, Mode::Throughput, Duration::from_millis(300));
         assert!(matches!(hung, Err(SampleError::Hung { .. })), "{hung:?}");
-        let sample = (duplicate.run)(&(), &w, Mode::Throughput).unwrap();
+        let sample = (duplicate.run)(&threads::Threads, &w, Mode::Throughput).unwrap();
         assert!(matches!(
             validate(&w, &sample.lists),
             Err(Violation::Duplicate { .. } | Violation::NotIncreasing { .. })

@@ -1,15 +1,19 @@
 //! A small blocking-channel abstraction so the round-trip loop is written
 //! once: each crate's channel is adapted here in a few lines, used as its
 //! documentation recommends (`send` / `recv` on the blocking API).
+//!
+//! Every channel here parks the OS thread when it blocks, so none of them
+//! may run inside coroutines that outnumber their scheduler's threads: a
+//! parked worker runs no other coroutine (see may-bench).
 
 use crate::capacity::by_capacity;
 
 /// A channel crate's blocking MPSC (or MPMC) channel.
 pub trait Channel: 'static {
     /// Sending half; cloned once per consumer before the clock starts.
-    type Sender<T: Send + 'static>: Clone + Send;
+    type Sender<T: Send + 'static>: Clone + Send + 'static;
     /// Receiving half.
-    type Receiver<T: Send + 'static>: Send;
+    type Receiver<T: Send + 'static>: Send + 'static;
     /// A channel holding at most `capacity` messages (`None`: unbounded).
     fn channel<T: Send + 'static>(capacity: Option<usize>) -> (Self::Sender<T>, Self::Receiver<T>);
     /// Sends, blocking while full; false if the receiver is gone.

@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A counter many threads can bump.
-pub trait Counter: Default + Sync + 'static {
+pub trait Counter: Default + Send + Sync + 'static {
     /// Returns the current value and increments it, atomically.
     fn take(&self) -> u64;
 }

@@ -1,32 +1,52 @@
-//! The dispensing loops on OS threads, written once: a thread harness, the
-//! single-thread baseline, the shared counter, and the round trip over any
-//! [`Channel`].
+//! The blocking-style dispensing loops, written once: a participant harness
+//! over any [`Blocking`] (OS threads or coroutines), the single-thread
+//! baseline, the shared counter, the round trip over any [`Channel`] and
+//! the actor with a [`Oneshot`] reply.
 
-use super::{Channel, Counter, FinishLine, StartLine};
+use super::{Blocking, Channel, Counter, FinishLine, Oneshot, StartLine};
 use dispenser_core::{
     Capacity, Consumed, Family, Mode, Probe, Sample, SampleError, Stamp, Timeline, Variant, Workload, reserve_list,
 };
-use std::thread::{Builder, Scope, ScopedJoinHandle};
+use std::sync::Arc;
 
 /// The single-thread baseline as a variant.
-pub const fn baseline_variant(name: &'static str, primitive: &'static str) -> Variant<()> {
-    Variant { name, family: Family::Baseline, primitive, capacity: None, run: single_thread }
+pub const fn baseline_variant<R: Blocking>(name: &'static str, primitive: &'static str) -> Variant<R> {
+    Variant { name, family: Family::Baseline, primitive, capacity: None, run: single_thread::<R> }
 }
 
 /// A shared-counter variant (family atomic or lock) over counter `K`.
-pub const fn counter_variant<K: Counter>(name: &'static str, family: Family, primitive: &'static str) -> Variant<()> {
-    Variant { name, family, primitive, capacity: None, run: counter::<K> }
+pub const fn counter_variant<R: Blocking, K: Counter>(
+    name: &'static str,
+    family: Family,
+    primitive: &'static str,
+) -> Variant<R> {
+    Variant { name, family, primitive, capacity: None, run: counter::<R, K> }
 }
 
 /// A round-trip variant over channel `C`; `B` is
 /// [`dispenser_core::variant::BOUNDED`] or [`dispenser_core::variant::UNBOUNDED`].
-pub const fn channel_variant<C: Channel, const B: bool>(name: &'static str, primitive: &'static str) -> Variant<()> {
-    Variant { name, family: Family::Channel, primitive, capacity: Some(Capacity::new(B)), run: round_trip::<C, B> }
+pub const fn channel_variant<R: Blocking, C: Channel, const B: bool>(
+    name: &'static str,
+    primitive: &'static str,
+) -> Variant<R> {
+    Variant { name, family: Family::Channel, primitive, capacity: Some(Capacity::new(B)), run: round_trip::<R, C, B> }
 }
 
-/// One thread fills the lists one after the other, without
-/// synchronisation: the floor every concurrent variant is measured against.
-pub fn single_thread(_: &(), w: &Workload, mode: Mode) -> Result<Sample, SampleError> {
+/// An actor variant: requests on `C` carry an `O` one-shot sender; `B` is
+/// [`dispenser_core::variant::BOUNDED`] (one request in flight per consumer)
+/// or [`dispenser_core::variant::UNBOUNDED`], for a channel without a
+/// bounded form.
+pub const fn actor_variant<R: Blocking, C: Channel, O: Oneshot, const B: bool>(
+    name: &'static str,
+    primitive: &'static str,
+) -> Variant<R> {
+    Variant { name, family: Family::Actor, primitive, capacity: Some(Capacity::new(B)), run: actor::<R, C, O, B> }
+}
+
+/// One thread (the sample's own) fills the lists one after the other,
+/// without synchronisation: the floor every concurrent variant is measured
+/// against.
+pub fn single_thread<R: Blocking>(_: &R, w: &Workload, mode: Mode) -> Result<Sample, SampleError> {
     with_probe!(mode, baseline(w))
 }
 
@@ -56,25 +76,38 @@ fn baseline<P: Probe>(w: &Workload) -> Result<Sample, SampleError> {
 }
 
 /// Every consumer takes the next number from a shared counter `K`.
-pub fn counter<K: Counter>(_: &(), w: &Workload, mode: Mode) -> Result<Sample, SampleError> {
-    with_probe!(mode, counter_sample::<K>(w))
+pub fn counter<R: Blocking, K: Counter>(r: &R, w: &Workload, mode: Mode) -> Result<Sample, SampleError> {
+    with_probe!(mode, counter_sample::<R, K>(r, w))
 }
 
-fn counter_sample<K: Counter, P: Probe>(w: &Workload) -> Result<Sample, SampleError> {
+fn counter_sample<R: Blocking, K: Counter, P: Probe>(r: &R, w: &Workload) -> Result<Sample, SampleError> {
     let timeline = Timeline::begin();
-    let counter = K::default();
-    let takers = (0..w.consumers).map(|_| || Ok(counter.take())).collect();
-    run_threads::<P, _>(timeline, w, takers, |_| Ok(()))
+    let counter = Arc::new(K::default());
+    let takers = (0..w.consumers)
+        .map(|_| {
+            let counter = Arc::clone(&counter);
+            move || Ok(counter.take())
+        })
+        .collect();
+    run_participants::<R, P, _>(r, timeline, w, takers, || Ok(()))
 }
 
 /// Round trip: consumer `i` sends `i` on a shared request channel and waits
 /// for its number on reply channel `i`; one producer owns the counter.
 /// `BOUNDED` picks [`Capacity::Bounded`] over [`Capacity::Unbounded`].
-pub fn round_trip<C: Channel, const BOUNDED: bool>(_: &(), w: &Workload, mode: Mode) -> Result<Sample, SampleError> {
-    with_probe!(mode, round_trip_sample::<C>(w, Capacity::new(BOUNDED)))
+pub fn round_trip<R: Blocking, C: Channel, const BOUNDED: bool>(
+    r: &R,
+    w: &Workload,
+    mode: Mode,
+) -> Result<Sample, SampleError> {
+    with_probe!(mode, round_trip_sample::<R, C>(r, w, Capacity::new(BOUNDED)))
 }
 
-fn round_trip_sample<C: Channel, P: Probe>(w: &Workload, capacity: Capacity) -> Result<Sample, SampleError> {
+fn round_trip_sample<R: Blocking, C: Channel, P: Probe>(
+    r: &R,
+    w: &Workload,
+    capacity: Capacity,
+) -> Result<Sample, SampleError> {
     let timeline = Timeline::begin();
     let (request_tx, request_rx) = C::channel::<usize>(capacity.requests(w));
     let (reply_txs, reply_rxs): (Vec<_>, Vec<_>) =
@@ -96,7 +129,7 @@ fn round_trip_sample<C: Channel, P: Probe>(w: &Workload, capacity: Capacity) -> 
     // close if they all die instead of waiting forever.
     drop(request_tx);
     let total = w.total();
-    let producer = move |_: ()| {
+    let producer = move || {
         for next in 0..total {
             let i = C::recv(&request_rx).ok_or(SampleError::Closed("every consumer gone before the last request"))?;
             if !C::send(&reply_txs[i], next) {
@@ -105,102 +138,181 @@ fn round_trip_sample<C: Channel, P: Probe>(w: &Workload, capacity: Capacity) -> 
         }
         Ok(())
     };
-    run_threads::<P, _>(timeline, w, takers, producer)
+    run_participants::<R, P, _>(r, timeline, w, takers, producer)
 }
 
-/// What a thread does after leaving the start line, besides the consumers.
-trait Producer: FnOnce(()) -> Result<(), SampleError> + Send {}
-impl<F: FnOnce(()) -> Result<(), SampleError> + Send> Producer for F {}
+/// Actor: each request carries a fresh one-shot sender; the producer
+/// answers on it. `BOUNDED`: the request channel holds one request per
+/// consumer, as on the task side.
+pub fn actor<R: Blocking, C: Channel, O: Oneshot, const BOUNDED: bool>(
+    r: &R,
+    w: &Workload,
+    mode: Mode,
+) -> Result<Sample, SampleError> {
+    with_probe!(mode, actor_sample::<R, C, O>(r, w, Capacity::new(BOUNDED)))
+}
 
-/// Spawns one thread per taker (and one for the producer), parks them all at
-/// the start line, releases them together and joins them.
+fn actor_sample<R: Blocking, C: Channel, O: Oneshot, P: Probe>(
+    r: &R,
+    w: &Workload,
+    capacity: Capacity,
+) -> Result<Sample, SampleError> {
+    let timeline = Timeline::begin();
+    let (request_tx, request_rx) = C::channel::<O::Sender<u64>>(capacity.requests(w));
+    let takers = (0..w.consumers)
+        .map(|_| {
+            let request_tx = request_tx.clone();
+            move || {
+                let (reply_tx, reply_rx) = O::oneshot();
+                if !C::send(&request_tx, reply_tx) {
+                    return Err(SampleError::Closed("actor gone before a request was sent"));
+                }
+                O::recv(reply_rx).ok_or(SampleError::Closed("actor dropped a request unanswered"))
+            }
+        })
+        .collect();
+    drop(request_tx);
+    let total = w.total();
+    let actor = move || {
+        for next in 0..total {
+            let reply =
+                C::recv(&request_rx).ok_or(SampleError::Closed("every consumer gone before the last request"))?;
+            if !O::send(reply, next) {
+                return Err(SampleError::Closed("a consumer dropped its one-shot receiver"));
+            }
+        }
+        Ok(())
+    };
+    run_participants::<R, P, _>(r, timeline, w, takers, actor)
+}
+
+/// What the producer does after leaving the start line (a no-op for
+/// shared counters).
+trait Producer: FnOnce() -> Result<(), SampleError> + Send + 'static {}
+impl<F: FnOnce() -> Result<(), SampleError> + Send + 'static> Producer for F {}
+
+/// Spawns one participant per taker (and one for the producer), parks them
+/// all at the start line, releases them together and joins them; the
+/// calling thread is the coordinator and never dispenses.
 ///
-/// `takers` yield numbers; a consumer thread calls its taker T times. The
-/// producer (a no-op for shared counters) runs after the start line too.
-fn run_threads<P: Probe, F>(
+/// `takers` yield numbers; a consumer calls its taker T times. The producer
+/// runs after the start line too.
+fn run_participants<R: Blocking, P: Probe, F>(
+    r: &R,
     mut timeline: Timeline,
     w: &Workload,
     takers: Vec<F>,
     producer: impl Producer,
 ) -> Result<Sample, SampleError>
 where
-    F: FnMut() -> Result<u64, SampleError> + Send,
+    F: FnMut() -> Result<u64, SampleError> + Send + 'static,
 {
     // Consumers plus the producer.
-    let line = StartLine::new(takers.len() + 1);
-    let finish = FinishLine::new(takers.len());
-    let per_consumer = w.per_consumer;
-    std::thread::scope(|s| {
-        let spawned = spawn_all::<P, F>(s, (&line, &finish), per_consumer, takers, producer);
-        let (producer, consumers) = match spawned {
-            Ok(handles) => handles,
-            Err(e) => {
-                line.call_off();
-                return Err(e);
-            }
-        };
-        line.wait_until_parked();
-        timeline.open();
-        line.open();
-        let consumed: Vec<Consumed<P>> = consumers.into_iter().map(join).collect::<Result<_, _>>()?;
-        join(producer)?;
-        timeline.close(finish.closing());
-        dispenser_core::collect(timeline, consumed)
-    })
+    let lines = Arc::new((StartLine::<R>::new(takers.len() + 1), FinishLine::<R>::new(takers.len())));
+    let (producer, consumers) = match spawn_all::<R, P, F>(r, &lines, w.per_consumer, takers, producer) {
+        Ok(handles) => handles,
+        Err(e) => {
+            // Whoever was spawned leaves the start line with "called off".
+            lines.0.call_off();
+            return Err(e);
+        }
+    };
+    let (line, finish) = &*lines;
+    line.wait_until_parked();
+    timeline.open();
+    line.open();
+    // Every participant is joined before an error is returned, as a scope would.
+    let consumed: Vec<Result<Consumed<P>, SampleError>> = consumers.into_iter().map(join::<R, _>).collect();
+    let produced = join::<R, _>(producer);
+    let consumed = consumed.into_iter().collect::<Result<Vec<_>, _>>()?;
+    produced?;
+    timeline.close(finish.closing());
+    dispenser_core::collect(timeline, consumed)
 }
 
-type Handles<'s, P> =
-    (ScopedJoinHandle<'s, Result<(), SampleError>>, Vec<ScopedJoinHandle<'s, Result<Consumed<P>, SampleError>>>);
+type Handles<R, P> =
+    (<R as Blocking>::Handle<Result<(), SampleError>>, Vec<<R as Blocking>::Handle<Result<Consumed<P>, SampleError>>>);
 
-fn spawn_all<'s, 'e, P: Probe, F>(
-    s: &'s Scope<'s, 'e>,
-    (line, finish): (&'s StartLine, &'s FinishLine),
+fn spawn_all<R: Blocking, P: Probe, F>(
+    r: &R,
+    lines: &Arc<(StartLine<R>, FinishLine<R>)>,
     per_consumer: usize,
     takers: Vec<F>,
-    producer: impl Producer + 's,
-) -> Result<Handles<'s, P>, SampleError>
+    producer: impl Producer,
+) -> Result<Handles<R, P>, SampleError>
 where
-    F: FnMut() -> Result<u64, SampleError> + Send + 's,
+    F: FnMut() -> Result<u64, SampleError> + Send + 'static,
 {
-    let spawn_error = |e: std::io::Error| SampleError::Spawn(e.to_string());
     // Read once per sample, outside the clock (see dispenser_core::work).
     let work = dispenser_core::work::per_number();
-    let producer = Builder::new()
-        .name("producer".into())
-        .spawn_scoped(s, move || if line.wait() { producer(()) } else { Ok(()) })
-        .map_err(spawn_error)?;
+    let producer = {
+        let lines = Arc::clone(lines);
+        r.spawn(Some("producer"), move || if lines.0.wait() { producer() } else { Ok(()) })?
+    };
     let mut consumers = Vec::with_capacity(takers.len());
     for mut take in takers {
-        let handle = Builder::new()
-            .spawn_scoped(s, move || {
-                let mut numbers = reserve_list(per_consumer);
-                let mut probe = P::default();
-                probe.reserve(per_consumer);
-                let pass = finish.pass();
-                if !line.wait() {
-                    return Err(SampleError::Closed("start called off"));
-                }
-                for _ in 0..per_consumer {
-                    let mark = probe.start();
-                    let number = take()?;
-                    probe.stop(mark);
-                    numbers.push(number);
-                    // The consumer's own work with its number: on the
-                    // dispense clock, off the request's latency.
-                    work.spin();
-                }
-                // Park until the last consumer is done: exiting now would
-                // put thread teardown and the coordinator's join on the clock.
-                drop(pass);
-                finish.wait_for_all();
-                Ok(Consumed { numbers, probe })
-            })
-            .map_err(spawn_error)?;
+        let lines = Arc::clone(lines);
+        let handle = r.spawn(None, move || {
+            let (line, finish) = &*lines;
+            let mut numbers = reserve_list(per_consumer);
+            let mut probe = P::default();
+            probe.reserve(per_consumer);
+            let pass = finish.pass();
+            if !line.wait() {
+                return Err(SampleError::Closed("start called off"));
+            }
+            for _ in 0..per_consumer {
+                let mark = probe.start();
+                let number = take()?;
+                probe.stop(mark);
+                numbers.push(number);
+                // The consumer's own work with its number: on the dispense
+                // clock, off the request's latency.
+                work.spin();
+            }
+            // Park until the last consumer is done: exiting now would put
+            // teardown and the coordinator's join on the clock.
+            drop(pass);
+            finish.wait_for_all();
+            Ok(Consumed { numbers, probe })
+        })?;
         consumers.push(handle);
     }
     Ok((producer, consumers))
 }
 
-fn join<T>(handle: ScopedJoinHandle<'_, Result<T, SampleError>>) -> Result<T, SampleError> {
-    handle.join().map_err(|p| SampleError::Panicked(dispenser_core::runner::panic_message(&*p)))?
+fn join<R: Blocking, T: Send + 'static>(handle: R::Handle<Result<T, SampleError>>) -> Result<T, SampleError> {
+    R::join(handle)?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::threads::{Crossbeam, OneshotCrate, Threads};
+    use dispenser_core::validate;
+    use dispenser_core::variant::{BOUNDED, UNBOUNDED};
+    use std::sync::atomic::AtomicU64;
+
+    static VARIANTS: &[Variant<Threads>] = &[
+        baseline_variant::<Threads>("single-thread", "Vec::push"),
+        counter_variant::<Threads, AtomicU64>("atomic", Family::Atomic, "AtomicU64::fetch_add"),
+        channel_variant::<Threads, Crossbeam, BOUNDED>("crossbeam-bounded", "crossbeam_channel::bounded"),
+        actor_variant::<Threads, Crossbeam, OneshotCrate, BOUNDED>("actor", "crossbeam + oneshot"),
+        actor_variant::<Threads, Crossbeam, OneshotCrate, UNBOUNDED>("actor-unbounded", "crossbeam + oneshot"),
+    ];
+
+    #[test]
+    fn every_loop_dispenses_each_number_once_on_threads() {
+        for w in [Workload { consumers: 3, per_consumer: 50 }, Workload { consumers: 40, per_consumer: 3 }] {
+            for v in VARIANTS {
+                for mode in [Mode::Throughput, Mode::Latency] {
+                    let sample = (v.run)(&Threads, &w, mode).unwrap_or_else(|e| panic!("{} on {w}: {e}", v.name));
+                    validate(&w, &sample.lists).unwrap_or_else(|e| panic!("{} on {w}: {e}", v.name));
+                    assert_eq!(sample.latency.map(|h| h.len()), (mode == Mode::Latency).then_some(w.total()));
+                }
+            }
+        }
+        assert_eq!(VARIANTS[3].capacity, Some(Capacity::Bounded));
+        assert_eq!(VARIANTS[4].capacity, Some(Capacity::Unbounded));
+    }
 }

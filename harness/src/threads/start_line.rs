@@ -1,7 +1,9 @@
-//! The thread start and finish lines. Threads park at the start line until
-//! every participant is spawned, then all are released at once; unlike
+//! The blocking start and finish lines. Participants park at the start
+//! line until every one is spawned, then all are released at once; unlike
 //! `std::sync::Barrier` it can be called off, so a failed spawn never leaves
-//! parked threads behind.
+//! parked participants behind. Participants park and unpark through
+//! [`Blocking`] (a thread, or a coroutine that yields its worker); the
+//! coordinator is always an OS thread and parks with `std::thread::park`.
 //!
 //! Why this design: with a mutex and a condvar, every arrival would
 //! `notify_all` (about N²/2 wake-ups at N = 1,000, all in setup), and on
@@ -13,54 +15,60 @@
 //! The registration lock is held only to push a handle at arrival, and by
 //! the coordinator to take them all once.
 
+use super::{Blocking, Threads};
 use crate::lines::{Gate, Tally};
 use dispenser_core::Stamp;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::{Mutex, PoisonError};
 use std::thread::Thread;
 
-/// Threads parked on a line, woken together once: each registers its handle
-/// before it reads the line's state, and whoever changes the state takes
-/// every handle after the change, so no thread misses it.
+/// Participants parked on a line, woken together once: each registers its
+/// handle before it reads the line's state, and whoever changes the state
+/// takes every handle after the change, so no participant misses it.
+///
+/// The std mutex is held only for a push or a take, and nothing in between
+/// parks or yields, so a coroutine that finds it contended blocks its worker
+/// for that instant only: it cannot deadlock.
 #[derive(Debug)]
-struct Parked(Mutex<Vec<Thread>>);
+struct Parked<R: Blocking>(Mutex<Vec<R::Unparker>>);
 
-impl Parked {
-    fn with_room(threads: usize) -> Self {
-        Parked(Mutex::new(Vec::with_capacity(threads)))
+impl<R: Blocking> Parked<R> {
+    fn with_room(participants: usize) -> Self {
+        Parked(Mutex::new(Vec::with_capacity(participants)))
     }
 
-    /// Registers the calling thread; call before reading the state.
+    /// Registers the calling participant; call before reading the state.
     fn register(&self) {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).push(std::thread::current());
+        let me = R::current();
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).push(me);
     }
 
     /// Takes every registered handle, once, and unparks it; call after
     /// changing the state.
     fn unpark_all(&self) {
         let parked = std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner));
-        for thread in parked {
-            thread.unpark();
+        for participant in &parked {
+            R::unpark(participant);
         }
     }
 }
 
-/// Where participant threads wait for the coordinator's signal.
+/// Where participants wait for the coordinator's signal.
 ///
 /// Create it on the coordinator thread: that thread is the one
 /// [`StartLine::wait_until_parked`] parks and the last arrival unparks.
 #[derive(Debug)]
-pub struct StartLine {
+pub struct StartLine<R: Blocking = Threads> {
     participants: usize,
     arrived: AtomicUsize,
     gate: Gate,
     coordinator: Thread,
-    parked: Parked,
+    parked: Parked<R>,
 }
 
-impl StartLine {
-    /// A start line that opens for `participants` threads, coordinated by
-    /// the calling thread.
+impl<R: Blocking> StartLine<R> {
+    /// A start line that opens for `participants`, coordinated by the
+    /// calling thread.
     pub fn new(participants: usize) -> Self {
         StartLine {
             participants,
@@ -74,7 +82,7 @@ impl StartLine {
     /// Parks until the line opens; false if the start was called off.
     pub fn wait(&self) -> bool {
         // Registered before the state is read: `open` and `call_off` store
-        // the state before taking the handles, so either this thread sees
+        // the state before taking the handles, so either this participant sees
         // the new state below or its handle is taken and unparked.
         self.parked.register();
         if self.arrived.fetch_add(1, SeqCst) + 1 == self.participants {
@@ -85,7 +93,7 @@ impl StartLine {
                 return go;
             }
             // A spurious or early wake-up just checks the state again.
-            std::thread::park();
+            R::park();
         }
     }
 
@@ -119,27 +127,27 @@ impl StartLine {
     }
 }
 
-/// Where finished consumers wait for the last one, so thread exits and joins
-/// (and the coordinator's wake-ups) happen after the clock, not while other
+/// Where finished consumers wait for the last one, so exits and joins (and
+/// the coordinator's wake-ups) happen after the clock, not while other
 /// consumers are still dispensing. The last consumer to cross stamps the end
 /// of the dispense clock. Crossing is one atomic decrement; the last
-/// crossing wakes every waiting thread with one unpark each, like the start
-/// line's release.
+/// crossing wakes every waiting participant with one unpark each, like the
+/// start line's release.
 #[derive(Debug)]
-pub struct FinishLine {
+pub struct FinishLine<R: Blocking = Threads> {
     tally: Tally,
-    parked: Parked,
+    parked: Parked<R>,
 }
 
-impl FinishLine {
-    /// A finish line for `consumers` threads.
+impl<R: Blocking> FinishLine<R> {
+    /// A finish line for `consumers`.
     pub fn new(consumers: usize) -> Self {
         FinishLine { tally: Tally::new(consumers), parked: Parked::with_room(consumers) }
     }
 
     /// A consumer's pass: it crosses when the pass is dropped, so a consumer
     /// that fails or panics still counts and never strands the others.
-    pub fn pass(&self) -> Pass<'_> {
+    pub fn pass(&self) -> Pass<'_, R> {
         Pass(self)
     }
 
@@ -148,7 +156,7 @@ impl FinishLine {
         // The closing stamp is set before the last crossing unparks anyone.
         self.parked.register();
         while self.closing().is_none() {
-            std::thread::park();
+            R::park();
         }
     }
 
@@ -160,9 +168,9 @@ impl FinishLine {
 
 /// A consumer's pass over the [`FinishLine`]: crosses when dropped.
 #[derive(Debug)]
-pub struct Pass<'a>(&'a FinishLine);
+pub struct Pass<'a, R: Blocking = Threads>(&'a FinishLine<R>);
 
-impl Drop for Pass<'_> {
+impl<R: Blocking> Drop for Pass<'_, R> {
     fn drop(&mut self) {
         if self.0.tally.cross() {
             self.0.parked.unpark_all();
@@ -178,7 +186,7 @@ mod tests {
 
     #[test]
     fn opens_only_when_everyone_is_parked() {
-        let line = Arc::new(StartLine::new(50));
+        let line = Arc::new(StartLine::<Threads>::new(50));
         let waiters: Vec<_> = (0..50)
             .map(|_| {
                 let line = Arc::clone(&line);
@@ -194,7 +202,7 @@ mod tests {
 
     #[test]
     fn a_called_off_start_releases_with_false_and_frees_the_coordinator() {
-        let line = Arc::new(StartLine::new(5));
+        let line = Arc::new(StartLine::<Threads>::new(5));
         let waiter = {
             let line = Arc::clone(&line);
             std::thread::spawn(move || line.wait())
@@ -213,7 +221,7 @@ mod tests {
 
     #[test]
     fn the_last_crossing_stamps_and_releases_the_others() {
-        let finish = Arc::new(FinishLine::new(3));
+        let finish = Arc::new(FinishLine::<Threads>::new(3));
         let threads: Vec<_> = (0..3)
             .map(|i| {
                 let finish = Arc::clone(&finish);
@@ -226,6 +234,6 @@ mod tests {
             .collect();
         threads.into_iter().for_each(|t| t.join().unwrap());
         assert!(finish.closing().is_some());
-        assert!(FinishLine::new(1).closing().is_none(), "no stamp until the last one crosses");
+        assert!(FinishLine::<Threads>::new(1).closing().is_none(), "no stamp until the last one crosses");
     }
 }
