@@ -189,11 +189,12 @@ where
                     // dispense clock, off the request's latency.
                     work.spin();
                 }
+                let finished = std::time::Instant::now();
                 // Park until the last consumer is done: exiting now would
                 // put thread teardown and the coordinator's join on the clock.
                 drop(pass);
                 finish.wait_for_all();
-                Ok(Consumed { numbers, probe })
+                Ok(Consumed { numbers, probe, finished })
             })
             .map_err(spawn_error)?;
         consumers.push(handle);
