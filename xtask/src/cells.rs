@@ -1,0 +1,155 @@
+//! A workload's cells with their evidence: the records of one runtime,
+//! executor and variant are processes of one cell, and the cell's interval
+//! comes from `dispenser_core::evidence` over those processes. The matrix,
+//! the fairness views and the findings all read cells, never single records,
+//! so no statement rests on one process.
+
+use crate::collate::Section;
+use dispenser_core::evidence::{self, Estimate, Interval, Ratio};
+use dispenser_core::fairness::Fairness;
+use dispenser_core::{Family, Record};
+
+/// One cell of a workload: every ok process of one runtime, executor and variant.
+#[derive(Debug, Clone)]
+pub struct Cell<'a> {
+    /// The first process's record: names, family, workload.
+    pub record: &'a Record,
+    /// Every process's record, in run order.
+    pub processes: Vec<&'a Record>,
+    /// The cell's median dispense time and its interval, ns.
+    pub estimate: Estimate,
+}
+
+impl<'a> Cell<'a> {
+    /// The runtime with its executor, e.g. `tokio (multi-thread, 2 workers)`.
+    pub fn runtime(&self) -> String {
+        self.record.runtime_label()
+    }
+
+    /// The variant's name.
+    pub fn variant(&self) -> &'a str {
+        &self.record.variant
+    }
+
+    /// The variant's family.
+    pub fn family(&self) -> Family {
+        self.record.family
+    }
+
+    /// Numbers dispensed per sample.
+    pub fn numbers(&self) -> f64 {
+        self.record.workload.total().max(1) as f64
+    }
+
+    /// The median, ns per number.
+    pub fn ns_per_number(&self) -> f64 {
+        self.estimate.median / self.numbers()
+    }
+
+    /// The interval of the median, ns per number.
+    pub fn interval_per_number(&self) -> Interval {
+        let n = self.numbers();
+        Interval { lo: self.estimate.interval.lo / n, hi: self.estimate.interval.hi / n }
+    }
+
+    /// Each process's samples, ns per number (comparable across workloads).
+    pub fn samples_per_number(&self) -> Vec<Vec<f64>> {
+        let n = self.numbers();
+        self.processes.iter().map(|r| r.dispense_ns.iter().map(|&x| x as f64 / n).collect()).collect()
+    }
+
+    /// How evenly the numbers went round: the median over processes.
+    pub fn fairness(&self) -> Option<Fairness> {
+        let each: Vec<Fairness> = self.processes.iter().filter_map(|r| r.fairness).collect();
+        Fairness::median(&each)
+    }
+
+    /// Context switches per number: the median over processes.
+    pub fn switches_per_number(&self) -> Option<f64> {
+        median(self.processes.iter().filter_map(|r| r.switches_per_number).collect())
+    }
+
+    /// CPU ns per number: the median over processes.
+    pub fn cpu_ns_per_number(&self) -> Option<f64> {
+        median(self.processes.iter().filter_map(|r| r.cpu_ns_per_number).collect())
+    }
+
+    /// `variant on runtime`.
+    pub fn name(&self) -> String {
+        format!("{} on {}", self.variant(), self.runtime())
+    }
+}
+
+/// `b / a` in ns per number with its interval (a ratio above 1 means `b`
+/// is slower); seeded by both names so a report reproduces.
+pub fn ratio(a: &Cell, b: &Cell) -> Option<Ratio> {
+    let seed = evidence::seed_for(&format!("{}/{}/{}", a.name(), b.name(), a.record.workload));
+    evidence::ratio(&a.samples_per_number(), &b.samples_per_number(), seed)
+}
+
+/// The ok cells of a section, fastest median first.
+pub fn cells<'a>(section: &Section<'a>) -> Vec<Cell<'a>> {
+    let mut groups: Vec<Vec<&'a Record>> = Vec::new();
+    for row in &section.rows {
+        let r = row.record;
+        match groups.iter_mut().find(|g| same_cell(g[0], r)) {
+            Some(g) => g.push(r),
+            None => groups.push(vec![r]),
+        }
+    }
+    let mut cells: Vec<Cell<'a>> = groups
+        .into_iter()
+        .filter_map(|processes| {
+            let samples: Vec<Vec<f64>> =
+                processes.iter().map(|r| r.dispense_ns.iter().map(|&x| x as f64).collect()).collect();
+            let first = processes[0];
+            let seed = evidence::seed_for(&format!("{}/{}/{}", first.runtime_label(), first.variant, first.workload));
+            let estimate = evidence::estimate(&samples, seed)?;
+            Some(Cell { record: first, processes, estimate })
+        })
+        .collect();
+    cells.sort_by(|a, b| a.estimate.median.total_cmp(&b.estimate.median));
+    cells
+}
+
+fn same_cell(a: &Record, b: &Record) -> bool {
+    a.runtime == b.runtime && a.executor == b.executor && a.variant == b.variant && a.workload == b.workload
+}
+
+fn median(mut xs: Vec<f64>) -> Option<f64> {
+    if xs.is_empty() {
+        return None;
+    }
+    xs.sort_by(f64::total_cmp);
+    Some(dispenser_core::stats::quantile(&xs, 0.5))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collate::sections;
+    use crate::results::tests::record;
+    use crate::results::{Results, RunInfo};
+    use dispenser_core::Workload;
+
+    #[test]
+    fn records_of_one_cell_are_its_processes() {
+        let w = Workload::QUICK;
+        let results = Results::new(
+            RunInfo::default(),
+            None,
+            vec![
+                record("sync", "atomic", w, &[100, 110, 105]),
+                record("sync", "std-mutex", w, &[400, 410, 405]),
+                record("sync", "atomic", w, &[120, 130, 125]),
+            ],
+        );
+        let s = sections(&results);
+        let cells = cells(&s[0]);
+        assert_eq!(cells.len(), 2);
+        assert_eq!((cells[0].variant(), cells[0].processes.len(), cells[0].estimate.processes), ("atomic", 2, 2));
+        assert_eq!(cells[1].estimate.processes, 1);
+        let r = ratio(&cells[0], &cells[1]).unwrap();
+        assert!(r.point > 3.0 && r.interval.lo > 1.0, "{r:?}");
+    }
+}
