@@ -34,14 +34,19 @@ pub enum Sure {
 }
 
 impl Finding {
-    /// `topic: text (how sure)`, on one line.
-    pub fn line(&self) -> String {
+    /// `text (how sure)`: the finding without its topic.
+    pub fn body(&self) -> String {
         let sure = match self.sure {
             Sure::Separated => "sure: the 95% intervals do not overlap",
             Sure::Tied => "tied: the 95% intervals overlap",
             Sure::Mixed => "mixed: see the counts",
         };
-        format!("{}: {} ({sure})", self.topic, self.text)
+        format!("{} ({sure})", self.text)
+    }
+
+    /// `topic: text (how sure)`, on one line.
+    pub fn line(&self) -> String {
+        format!("{}: {}", self.topic, self.body())
     }
 }
 
