@@ -80,6 +80,27 @@ impl<'a> Cell<'a> {
     }
 }
 
+/// Runtime names in report order (OS threads first); others follow in the
+/// order they appear.
+const RUNTIME_ORDER: [&str; 5] = ["sync", "tokio", "async-std", "smol", "may"];
+
+/// The runtimes (with executor) of some cells, in [`RUNTIME_ORDER`]; the
+/// executors of one runtime current-thread last, otherwise in the order
+/// their cells come (fastest first).
+pub fn runtimes(cells: &[Cell]) -> Vec<String> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    for c in cells {
+        let rank = RUNTIME_ORDER.iter().position(|r| *r == c.record.runtime).unwrap_or(RUNTIME_ORDER.len());
+        if !out.iter().any(|(_, name)| *name == c.runtime()) {
+            out.push((rank, c.runtime()));
+        }
+    }
+    // A runtime's current-thread executor after its multi-threaded one: the
+    // default first.
+    out.sort_by_key(|(rank, name)| (*rank, name.contains("current-thread")));
+    out.into_iter().map(|(_, name)| name).collect()
+}
+
 /// `b / a` in ns per number with its interval (a ratio above 1 means `b`
 /// is slower); seeded by both names so a report reproduces.
 pub fn ratio(a: &Cell, b: &Cell) -> Option<Ratio> {

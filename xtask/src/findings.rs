@@ -5,9 +5,9 @@
 //! not support: where two cells' 95% intervals overlap, the finding says
 //! "tied".
 
-use crate::cells::{self, Cell};
+use crate::cells::{self, Cell, runtimes};
 use crate::collate::Section;
-use crate::units::thousands;
+use crate::units::{figures as num, thousands};
 use dispenser_core::evidence::{self, Winner};
 use dispenser_core::{Family, Workload};
 
@@ -31,6 +31,8 @@ pub enum Sure {
     Tied,
     /// Several comparisons, some separated and some tied (counted in the text).
     Mixed,
+    /// Not a comparison: what limits every other finding.
+    Caveat,
 }
 
 impl Finding {
@@ -40,6 +42,7 @@ impl Finding {
             Sure::Separated => "sure: the 95% intervals do not overlap",
             Sure::Tied => "tied: the 95% intervals overlap",
             Sure::Mixed => "mixed: see the counts",
+            Sure::Caveat => "read every finding with this in mind",
         };
         format!("{} ({sure})", self.text)
     }
@@ -54,6 +57,7 @@ impl Finding {
 pub fn findings(sections: &[Section]) -> Vec<Finding> {
     let per_workload: Vec<(Workload, Vec<Cell>)> = sections.iter().map(|s| (s.workload, cells::cells(s))).collect();
     let mut out = Vec::new();
+    out.extend(one_process(&per_workload));
     for (w, cells) in &per_workload {
         let at = |topic: &str| format!("{} ({})", topic, label(*w));
         out.extend(family_winner(cells).map(|f| retopic(f, at("fastest family"))));
@@ -81,6 +85,22 @@ pub fn findings(sections: &[Section]) -> Vec<Finding> {
     out
 }
 
+/// When some cell ran in one process only, its interval comes from that
+/// process's samples and cannot see process-to-process modes: say so first.
+fn one_process(per_workload: &[(Workload, Vec<Cell>)]) -> Option<Finding> {
+    let all: Vec<&Cell> = per_workload.iter().flat_map(|(_, c)| c).collect();
+    let single = all.iter().filter(|c| c.estimate.processes == 1).count();
+    (single > 0).then(|| Finding {
+        topic: "evidence".into(),
+        text: format!(
+            "{single} of {} cells ran in one process, so their intervals come from that process's samples alone and \
+             miss process-to-process variation; more processes per cell make \"sure\" mean more",
+            all.len()
+        ),
+        sure: Sure::Caveat,
+    })
+}
+
 fn retopic(mut f: Finding, topic: String) -> Finding {
     f.topic = topic;
     f
@@ -95,15 +115,6 @@ fn label(w: Workload) -> String {
 fn figure(c: &Cell) -> String {
     let iv = c.interval_per_number();
     format!("{} {} ns/number [{}–{}]", c.name(), num(c.ns_per_number()), num(iv.lo), num(iv.hi))
-}
-
-/// Three significant figures, never scientific.
-fn num(x: f64) -> String {
-    match x.abs() {
-        a if a >= 100.0 => format!("{x:.0}"),
-        a if a >= 10.0 => format!("{x:.1}"),
-        _ => format!("{x:.2}"),
-    }
 }
 
 /// The two cells compared: "X is r× [lo–hi] faster than Y" when their
@@ -127,18 +138,6 @@ fn finding((text, sure): (String, Sure)) -> Finding {
 /// The fastest cell matching `keep`, if any (cells come fastest first).
 fn best<'c, 'a>(cells: &'c [Cell<'a>], keep: impl Fn(&Cell) -> bool) -> Option<&'c Cell<'a>> {
     cells.iter().find(|c| keep(c))
-}
-
-/// Runtimes (with executor) in the order of their fastest cell.
-fn runtimes(cells: &[Cell]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for c in cells {
-        let r = c.runtime();
-        if !out.contains(&r) {
-            out.push(r);
-        }
-    }
-    out
 }
 
 /// True when `runtime` runs consumers on OS threads (no executor workers).
@@ -174,6 +173,10 @@ fn family_winner(cells: &[Cell]) -> Option<Finding> {
 fn best_channel(cells: &[Cell], runtime: &str) -> Option<Finding> {
     let channels: Vec<&Cell> =
         cells.iter().filter(|c| c.family() == Family::Channel && c.runtime() == runtime).collect();
+    if channels.len() < 2 {
+        // One channel is no answer to "which channel".
+        return None;
+    }
     let medians: Vec<f64> = channels.iter().map(|c| c.estimate.median).collect();
     let intervals: Vec<_> = channels.iter().map(|c| c.estimate.interval).collect();
     let (lead, sure, top) = match evidence::winner(&medians, &intervals)? {
@@ -402,5 +405,8 @@ mod tests {
     fn a_question_without_data_is_skipped() {
         let fs = run(vec![cell("sync", "atomic", Workload::QUICK, 1_000)]);
         assert!(fs.is_empty(), "{fs:#?}");
+        let one = run(vec![vec![record("sync", "atomic", Workload::QUICK, &[1, 2, 3])]]);
+        assert_eq!(one.len(), 1);
+        assert_eq!((one[0].topic.as_str(), one[0].sure), ("evidence", Sure::Caveat));
     }
 }

@@ -9,6 +9,7 @@ use crate::cells::{Cell, cells};
 use crate::collate::Section;
 use crate::render::html::escape as html_escape;
 use crate::render::markdown::escape as md_escape;
+use crate::units::figures as short;
 use std::fmt::Write;
 
 /// Column titles.
@@ -44,10 +45,10 @@ pub fn row(c: &Cell) -> [String; 8] {
     [
         c.name(),
         format!("{:.1}", c.ns_per_number()),
-        f.map_or_else(dash, |f| format!("{:.2}", f.mean_run)),
+        f.map_or_else(dash, |f| short(f.mean_run)),
         f.map_or_else(dash, |f| f.longest_run.to_string()),
-        f.map_or_else(dash, |f| format!("{:.0}%", f.handoff_share * 100.0)),
-        f.and_then(|f| f.finish_spread).map_or_else(dash, |s| format!("{:.0}%", s * 100.0)),
+        f.map_or_else(dash, |f| format!("{}%", short(f.handoff_share * 100.0))),
+        f.and_then(|f| f.finish_spread).map_or_else(dash, |s| format!("{}%", short(s * 100.0))),
         c.switches_per_number().map_or_else(dash, |s| format!("{s:.3}")),
         c.cpu_ns_per_number().map_or_else(dash, |s| format!("{s:.1}")),
     ]
@@ -121,7 +122,7 @@ mod tests {
         let s = &sections(&results)[0];
         let mut md = String::new();
         render_markdown(&mut md, s);
-        assert!(md.contains("| atomic on sync (threads) | 10.2 | 2.50 | 900 | 40% | 30% | 0.013 | 19.5 |"), "{md}");
+        assert!(md.contains("| atomic on sync (threads) | 10.2 | 2.50 | 900 | 40.0% | 30.0% | 0.013 | 19.5 |"), "{md}");
         let mut html = String::new();
         render_html(&mut html, s).unwrap();
         let tags = crate::render::html::tests::well_formed(&html);

@@ -34,6 +34,7 @@ table.matrix td.m2 { background: #fff3bf; }
 table.matrix td.m3 { background: #fdd0a2; }
 table.matrix td.m4 { background: #fcaeae; }
 table.matrix td.absent { color: #999; }
+table.matrix th { white-space: normal; max-width: 11em; vertical-align: bottom; }
 table.matrix small { color: #555; }
 .key { padding: 1px 6px; border-radius: 3px; margin-right: 0.6em; }
 .key.m1 { background: #c7e9c0; } .key.m2 { background: #fff3bf; } .key.m3 { background: #fdd0a2; } .key.m4 { background: #fcaeae; }

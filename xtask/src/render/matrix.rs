@@ -4,16 +4,13 @@
 //! Rows and columns come from the data: a variant is a row when at least two
 //! runtimes ran it, or when it is a channel on OS threads.
 
-use crate::cells::{Cell, cells};
+use crate::cells::{Cell, cells, runtimes};
 use crate::collate::Section;
 use crate::render::html::escape as html_escape;
 use crate::render::markdown::escape as md_escape;
 use dispenser_core::Family;
 use dispenser_core::table::format_ns;
 use std::fmt::Write;
-
-/// Runtime names in column order; others follow in order of appearance.
-const RUNTIME_ORDER: [&str; 6] = ["sync", "tokio", "async-std", "smol", "may", ""];
 
 /// One cell of the matrix.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,16 +35,7 @@ pub struct Matrix {
 /// The section's matrix; `None` when no row qualifies.
 pub fn matrix(section: &Section) -> Option<Matrix> {
     let cells = cells(section);
-    let mut columns: Vec<(usize, String)> = Vec::new();
-    for c in &cells {
-        let rank = RUNTIME_ORDER.iter().position(|r| *r == c.record.runtime).unwrap_or(RUNTIME_ORDER.len());
-        if !columns.iter().any(|(_, name)| *name == c.runtime()) {
-            columns.push((rank, c.runtime()));
-        }
-    }
-    // Stable: within one runtime, the order the cells came in (fastest first).
-    columns.sort_by_key(|(rank, _)| *rank);
-    let columns: Vec<String> = columns.into_iter().map(|(_, name)| name).collect();
+    let columns = runtimes(&cells);
     let mut variants: Vec<(Family, String)> = Vec::new();
     for c in &cells {
         let runtimes = cells.iter().filter(|o| o.variant() == c.variant()).count();
