@@ -141,9 +141,12 @@ pub fn render(section: &Section) -> Result<Option<String>> {
     Ok(Some(svg))
 }
 
-/// The legend of a [`band_chart`]'s labelled series, in its upper right
-/// corner: rank 1 is at the top, and the shortest bars leave that corner empty.
-pub fn band_legend<'a, 'b: 'a>(chart: &mut ChartContext<'a, SVGBackend<'b>, BandCoord>) -> Result<()> {
+/// The legend of a chart's labelled series, in its upper right corner: on
+/// a [`band_chart`] rank 1 is at the top, and the shortest bars leave that
+/// corner empty; the fairness chart's fast, alternating cells sit low left.
+pub fn band_legend<'a, 'b: 'a, CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'a, SVGBackend<'b>, CT>,
+) -> Result<()> {
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)
@@ -211,14 +214,7 @@ pub fn fairness(section: &Section, cells: &[crate::cells::Cell]) -> Result<Optio
                 .label(family.as_str())
                 .legend(move |(x, y)| Circle::new((x + 6, y), 5, c.filled()));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font(("sans-serif", 12))
-            .draw()
-            .map_err(|e| err(&e))?;
+        band_legend(&mut chart)?;
         root.present().map_err(|e| err(&e))?;
     }
     Ok(Some(svg))
