@@ -1,22 +1,25 @@
-//! A workload's cells with their evidence: the records of one runtime,
-//! executor and variant are processes of one cell, and the cell's interval
-//! comes from `dispenser_core::evidence` over those processes. The matrix,
-//! the fairness views and the findings all read cells, never single records,
-//! so no statement rests on one process.
+//! A workload's ok cells as the findings, the runtime matrix and the
+//! fairness views read them: collate's ranked rows (every process of a cell
+//! and the interval `dispenser_core::evidence` gives them) with figures per
+//! number, so cells of different workloads compare, and the cell-level
+//! fairness, switches and CPU (medians over processes). No statement rests
+//! on one process when the cell has several.
 
 use crate::collate::Section;
 use dispenser_core::evidence::{self, Estimate, Interval, Ratio};
 use dispenser_core::fairness::Fairness;
 use dispenser_core::{Family, Record};
 
-/// One cell of a workload: every ok process of one runtime, executor and variant.
+/// One ok cell of a workload, as the findings and the views read it: a
+/// ranked row of [`crate::collate`] (its processes and their estimate),
+/// with per-number figures.
 #[derive(Debug, Clone)]
 pub struct Cell<'a> {
     /// The first process's record: names, family, workload.
     pub record: &'a Record,
-    /// Every process's record, in run order.
+    /// Every process's record, in process order.
     pub processes: Vec<&'a Record>,
-    /// The cell's median dispense time and its interval, ns.
+    /// The cell's median dispense time and its interval, ns (collate's).
     pub estimate: Estimate,
 }
 
@@ -58,26 +61,42 @@ impl<'a> Cell<'a> {
         self.processes.iter().map(|r| r.dispense_ns.iter().map(|&x| x as f64 / n).collect()).collect()
     }
 
-    /// How evenly the numbers went round: the median over processes.
+    /// How evenly the numbers went round: see [`fairness`].
     pub fn fairness(&self) -> Option<Fairness> {
-        let each: Vec<Fairness> = self.processes.iter().filter_map(|r| r.fairness).collect();
-        Fairness::median(&each)
+        fairness(&self.processes)
     }
 
-    /// Context switches per number: the median over processes.
+    /// Context switches per number: see [`switches_per_number`].
     pub fn switches_per_number(&self) -> Option<f64> {
-        median(self.processes.iter().filter_map(|r| r.switches_per_number).collect())
+        switches_per_number(&self.processes)
     }
 
-    /// CPU ns per number: the median over processes.
+    /// CPU ns per number: see [`cpu_ns_per_number`].
     pub fn cpu_ns_per_number(&self) -> Option<f64> {
-        median(self.processes.iter().filter_map(|r| r.cpu_ns_per_number).collect())
+        cpu_ns_per_number(&self.processes)
     }
 
     /// `variant on runtime`.
     pub fn name(&self) -> String {
         format!("{} on {}", self.variant(), self.runtime())
     }
+}
+
+/// A cell's fairness: the median over its processes of each figure (each
+/// process already holds the median over its samples).
+pub fn fairness(processes: &[&Record]) -> Option<Fairness> {
+    let each: Vec<Fairness> = processes.iter().filter_map(|r| r.fairness).collect();
+    Fairness::median(&each)
+}
+
+/// A cell's context switches per number: the median over its processes.
+pub fn switches_per_number(processes: &[&Record]) -> Option<f64> {
+    median(processes.iter().filter_map(|r| r.switches_per_number).collect())
+}
+
+/// A cell's CPU ns per number: the median over its processes.
+pub fn cpu_ns_per_number(processes: &[&Record]) -> Option<f64> {
+    median(processes.iter().filter_map(|r| r.cpu_ns_per_number).collect())
 }
 
 /// Runtime names in report order (OS threads first); others follow in the
@@ -110,31 +129,13 @@ pub fn ratio(a: &Cell, b: &Cell) -> Option<Ratio> {
 
 /// The ok cells of a section, fastest median first.
 pub fn cells<'a>(section: &Section<'a>) -> Vec<Cell<'a>> {
-    let mut groups: Vec<Vec<&'a Record>> = Vec::new();
-    for row in &section.rows {
-        let r = row.record;
-        match groups.iter_mut().find(|g| same_cell(g[0], r)) {
-            Some(g) => g.push(r),
-            None => groups.push(vec![r]),
-        }
-    }
-    let mut cells: Vec<Cell<'a>> = groups
-        .into_iter()
-        .filter_map(|processes| {
-            let samples: Vec<Vec<f64>> =
-                processes.iter().map(|r| r.dispense_ns.iter().map(|&x| x as f64).collect()).collect();
-            let first = processes[0];
-            let seed = evidence::seed_for(&format!("{}/{}/{}", first.runtime_label(), first.variant, first.workload));
-            let estimate = evidence::estimate(&samples, seed)?;
-            Some(Cell { record: first, processes, estimate })
-        })
+    let mut cells: Vec<Cell<'a>> = section
+        .rows
+        .iter()
+        .map(|row| Cell { record: row.record, processes: row.processes.clone(), estimate: row.estimate })
         .collect();
     cells.sort_by(|a, b| a.estimate.median.total_cmp(&b.estimate.median));
     cells
-}
-
-fn same_cell(a: &Record, b: &Record) -> bool {
-    a.runtime == b.runtime && a.executor == b.executor && a.variant == b.variant && a.workload == b.workload
 }
 
 fn median(mut xs: Vec<f64>) -> Option<f64> {

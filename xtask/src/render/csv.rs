@@ -128,7 +128,6 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
             per_number(cells::switches_per_number(&cell.records)),
             per_number(cells::cpu_ns_per_number(&cell.records)),
             opt(shown.error.clone()),
-
         ];
         w.write_record(&row)?;
     }
