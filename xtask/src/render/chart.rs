@@ -225,11 +225,6 @@ fn plain(v: &f64) -> String {
     format!("{v:.3}").trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// `7.2`, `151`: a ratio short enough to sit beside a bar.
-fn times(ratio: f64) -> String {
-    if ratio >= 100.0 || !ratio.is_finite() { format!("{ratio:.0}") } else { format!("{ratio:.1}") }
-}
-
 #[cfg(test)]
 mod tests {
     use crate::render::{sections, tests::sample_results};
