@@ -190,7 +190,9 @@ fn best_channel(cells: &[Cell], runtime: &str) -> Option<Finding> {
     let mpsc = best(cells, |c| c.variant() == "std-mpsc" && c.record.executor.workers.is_none());
     let gap = match mpsc.filter(|m| m.record.variant != top.record.variant || m.runtime() != top.runtime()) {
         Some(m) => match cells::ratio(top, m) {
-            Some(r) if r.interval.contains(1.0) => "; std-mpsc on OS threads is tied with it".to_string(),
+            Some(_) if m.estimate.interval.overlaps(&top.estimate.interval) => {
+                "; std-mpsc on OS threads is tied with it".to_string()
+            }
             Some(r) => format!(
                 "; std-mpsc on OS threads takes {}× [{}–{}] as long",
                 num(r.point),
@@ -287,7 +289,8 @@ fn consumers(per_workload: &[(Workload, Vec<Cell>)]) -> Vec<Finding> {
         let sharing = |c: &Cell| c.runtime() == runtime && !matches!(c.family(), Family::Baseline | Family::Unknown);
         let (Some(a), Some(b)) = (best(few_cells, sharing), best(many_cells, sharing)) else { continue };
         let Some(r) = cells::ratio(a, b) else { continue };
-        let (verb, sure) = if r.interval.contains(1.0) {
+        // Tied as everywhere else: the two cells' intervals (per number) overlap.
+        let (verb, sure) = if a.interval_per_number().overlaps(&b.interval_per_number()) {
             ("about the same".to_string(), Sure::Tied)
         } else if r.point > 1.0 {
             (format!("{}× [{}–{}] more", num(r.point), num(r.interval.lo), num(r.interval.hi)), Sure::Separated)
@@ -388,6 +391,9 @@ mod tests {
             cell("tokio", "postage-mpsc", few, 600_000_000),
             cell("tokio", "tokio-mutex", many, 400_000_000),
             cell("sync", "crossbeam-bounded", many, 3_000_000_000),
+            // The same cost per number at 10 and at 1,000 consumers: tied.
+            cell("sync", "atomic", few, 4_000_000),
+            cell("sync", "atomic", many, 4_010_000),
         ]);
         let b = about(&fs, "bounded or unbounded (10 x 100,000)");
         assert_eq!(b.sure, Sure::Mixed);
@@ -397,6 +403,9 @@ mod tests {
         assert!(about(&fs, "postage").text.contains("faster than postage-mpsc"));
         let scale = about(&fs, "10 or 1,000 consumers on tokio");
         assert!(scale.text.contains("4.00× ["), "{}", scale.text);
+        let flat = about(&fs, "10 or 1,000 consumers on sync");
+        assert_eq!(flat.sure, Sure::Tied, "{flat:?}");
+        assert!(flat.text.ends_with("about the same per number"), "{}", flat.text);
         assert!(fs.len() >= 5);
         assert!(fs.iter().all(|f| !f.line().contains('\n')));
     }
