@@ -6,6 +6,7 @@
 //! numbers while the others wait; a channel round trip alternates by
 //! construction. These figures say which happened.
 
+use crate::stats::quantile;
 use serde::{Deserialize, Serialize};
 
 /// How evenly the numbers went round.
@@ -71,6 +72,28 @@ impl Fairness {
             finish_spread,
         })
     }
+
+    /// The record's summary of its counted samples: the median of each
+    /// figure over the samples (the longest run rounded), like the median
+    /// dispense time; `finish_spread` only when every sample has one.
+    /// `None` for no samples.
+    pub fn median(samples: &[Fairness]) -> Option<Fairness> {
+        if samples.is_empty() {
+            return None;
+        }
+        let median = |mut xs: Vec<f64>| {
+            xs.sort_by(f64::total_cmp);
+            quantile(&xs, 0.5)
+        };
+        let figure = |f: fn(&Fairness) -> f64| median(samples.iter().map(f).collect());
+        let spreads: Option<Vec<f64>> = samples.iter().map(|s| s.finish_spread).collect();
+        Some(Fairness {
+            mean_run: figure(|s| s.mean_run),
+            longest_run: figure(|s| s.longest_run as f64).round() as u64,
+            handoff_share: figure(|s| s.handoff_share),
+            finish_spread: spreads.map(median),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -103,6 +126,20 @@ mod tests {
         let f = Fairness::measure(&lists, None, 0).unwrap();
         assert_eq!((f.mean_run, f.longest_run, f.finish_spread), (1.5, 2, None));
         assert!((f.handoff_share - 0.6).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_record_keeps_the_median_of_its_samples() {
+        let f = |mean_run, longest_run, spread| Fairness {
+            mean_run,
+            longest_run,
+            handoff_share: 0.5,
+            finish_spread: spread,
+        };
+        let m = Fairness::median(&[f(1.0, 2, Some(0.1)), f(3.0, 9, Some(0.3)), f(2.0, 4, Some(0.2))]).unwrap();
+        assert_eq!((m.mean_run, m.longest_run, m.finish_spread), (2.0, 4, Some(0.2)));
+        assert_eq!(Fairness::median(&[f(1.0, 1, None), f(1.0, 1, Some(0.5))]).unwrap().finish_spread, None);
+        assert!(Fairness::median(&[]).is_none());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! JSON line on stdout with `--format json`. Every raw sample is kept so
 //! reports can be recomputed from records alone.
 
+use crate::fairness::Fairness;
 use crate::latency::LatencyStats;
 use crate::resources::Resources;
 use crate::stats::Stats;
@@ -144,6 +145,20 @@ pub struct Record {
     /// binary run on its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process: Option<u32>,
+    /// How evenly the numbers went round: the median of each figure over the
+    /// counted samples, measured outside the clock. Ok records only; absent
+    /// in files written before it existed.
+    #[serde(default)]
+    pub fairness: Option<Fairness>,
+    /// Voluntary plus involuntary context switches of the whole process in
+    /// the dispensing windows, per number dispensed. Ok records only.
+    #[serde(default)]
+    pub switches_per_number: Option<f64>,
+    /// User plus system CPU time in the dispensing windows, ns per number
+    /// dispensed (all threads: above ns/number when several cores work).
+    /// Ok records only.
+    #[serde(default)]
+    pub cpu_ns_per_number: Option<f64>,
 }
 
 impl Record {
@@ -180,6 +195,9 @@ impl Record {
             stats: None,
             resources: None,
             latency: None,
+            fairness: None,
+            switches_per_number: None,
+            cpu_ns_per_number: None,
         }
     }
 
@@ -208,6 +226,18 @@ impl Record {
             return None;
         }
         Some(self.settings.work_ns as f64 / self.work_parallelism() as f64 / per_number)
+    }
+
+    /// Drops every figure computed from the samples (statistics, resources,
+    /// latency, fairness and the per-number figures) while keeping the raw
+    /// samples: a cell that did not finish must never be ranked or plotted.
+    pub fn clear_figures(&mut self) {
+        self.stats = None;
+        self.resources = None;
+        self.latency = None;
+        self.fairness = None;
+        self.switches_per_number = None;
+        self.cpu_ns_per_number = None;
     }
 
     /// Human name of the runtime with its executor, e.g. `tokio (multi-thread, 2 workers)`.

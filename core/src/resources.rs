@@ -98,6 +98,19 @@ impl Resources {
         let cpu = self.user_cpu_s + self.system_cpu_s;
         self.cpu_per_wall = if self.wall_s > 0.0 { cpu / self.wall_s } else { 0.0 };
     }
+
+    /// Context switches (voluntary plus involuntary) per number, when the
+    /// spans dispensed `numbers` numbers in all; `None` for none.
+    pub fn switches_per_number(&self, numbers: u64) -> Option<f64> {
+        let switches = self.voluntary_switches + self.involuntary_switches;
+        (numbers > 0).then(|| switches as f64 / numbers as f64)
+    }
+
+    /// User plus system CPU ns per number over the spans that dispensed
+    /// `numbers` numbers in all; `None` for none.
+    pub fn cpu_ns_per_number(&self, numbers: u64) -> Option<f64> {
+        (numbers > 0).then(|| (self.user_cpu_s + self.system_cpu_s) * 1e9 / numbers as f64)
+    }
 }
 
 #[cfg(test)]
@@ -116,5 +129,19 @@ mod tests {
         r.add_span(before, Usage::now(), start.elapsed());
         assert!(r.user_cpu_s + r.system_cpu_s > 0.0);
         assert!(r.peak_rss_kib > 0);
+    }
+
+    #[test]
+    fn per_number_figures_divide_by_every_number_dispensed() {
+        let r = Resources {
+            user_cpu_s: 0.003,
+            system_cpu_s: 0.001,
+            voluntary_switches: 30,
+            involuntary_switches: 10,
+            ..Resources::default()
+        };
+        assert_eq!(r.switches_per_number(20), Some(2.0));
+        assert!((r.cpu_ns_per_number(1_000).unwrap() - 4_000.0).abs() < 1e-6);
+        assert_eq!(r.switches_per_number(0), None);
     }
 }

@@ -2,9 +2,11 @@
 //! or the time budget is reached, optional latency samples; every sample run
 //! under a deadline and validated outside the clock.
 
+use crate::fairness::Fairness;
 use crate::latency::{LatencyStats, new_histogram};
 use crate::record::{Executor, Record, Settings, Status};
 use crate::resources::Resources;
+use crate::sample::nanos;
 use crate::stats::Stats;
 use crate::variant::RunFn;
 use crate::{Mode, Sample, SampleError, Variant, Workload, validate};
@@ -143,7 +145,8 @@ pub fn run_variant<C: Send + Sync + 'static>(
         workload,
         settings,
     );
-    if let Err(e) = measure(runtime, variant, workload, cfg, &mut record) {
+    let mut fairness = Vec::new();
+    if let Err(e) = measure(runtime, variant, workload, cfg, &mut record, &mut fairness) {
         record.status = match &e {
             SampleError::Invalid(_) => Status::Invalid,
             SampleError::Hung { .. } => Status::Hung,
@@ -155,10 +158,13 @@ pub fn run_variant<C: Send + Sync + 'static>(
         record.error = Some(e.to_string());
         // The raw samples taken before the failure stay in the record; a
         // variant that did not finish gets no summary, so nothing ranks it.
-        record.resources = None;
-        record.latency = None;
+        record.clear_figures();
     } else {
         record.stats = Stats::compute(&record.dispense_ns, &record.setup_ns, workload.total());
+        record.fairness = Fairness::median(&fairness);
+        let numbers = workload.total().saturating_mul(record.dispense_ns.len() as u64);
+        record.switches_per_number = record.resources.as_ref().and_then(|r| r.switches_per_number(numbers));
+        record.cpu_ns_per_number = record.resources.as_ref().and_then(|r| r.cpu_ns_per_number(numbers));
     }
     record
 }
@@ -169,6 +175,7 @@ fn measure<C: Send + Sync + 'static>(
     workload: Workload,
     cfg: &RunConfig,
     record: &mut Record,
+    fairness: &mut Vec<Fairness>,
 ) -> Result<(), SampleError> {
     let ctx = &runtime.ctx;
     for _ in 0..cfg.warmup {
@@ -188,6 +195,8 @@ fn measure<C: Send + Sync + 'static>(
         record.dispense_ns.push(nanos(sample.dispense));
         record.setup_ns.push(nanos(sample.setup));
         record.resources = Some(resources.clone());
+        // Off the clock: the sample is validated, so its lists are a partition.
+        fairness.extend(Fairness::measure(&sample.lists, sample.finish_offsets_ns.as_deref(), nanos(sample.dispense)));
     }
     if cfg.latency {
         let mut merged = new_histogram();
@@ -201,10 +210,6 @@ fn measure<C: Send + Sync + 'static>(
         record.latency = Some(LatencyStats::from_histogram(&merged, LATENCY_SAMPLES));
     }
     Ok(())
-}
-
-fn nanos(d: Duration) -> u64 {
-    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]
@@ -244,6 +249,23 @@ mod tests {
             .collect();
         t.close(Some(Stamp::closing()));
         t.end(lists, Some(crate::latency::new_histogram()))
+    }
+
+    /// Deals numbers round robin, each consumer stamping its finish: what a
+    /// channel round trip does by construction.
+    fn round_robin(_: &(), w: &Workload, _: Mode) -> Result<Sample, SampleError> {
+        let mut t = Timeline::begin();
+        t.open();
+        let n = w.consumers as u64;
+        let consumed: Vec<crate::Consumed<crate::NoProbe>> = (0..n)
+            .map(|i| crate::Consumed {
+                numbers: (0..w.per_consumer as u64).map(|k| k * n + i).collect(),
+                probe: crate::NoProbe,
+                finished: Instant::now(),
+            })
+            .collect();
+        t.close(Some(Stamp::closing()));
+        crate::collect(t, consumed)
     }
 
     /// Hands out one number twice.
@@ -287,7 +309,22 @@ mod tests {
         Variant { name: "panicking", family: Family::Baseline, primitive: "-", capacity: None, run: panicking },
         Variant { name: "breaks", family: Family::Baseline, primitive: "-", capacity: None, run: breaks_on_the_third },
         Variant { name: "unstamped", family: Family::Baseline, primitive: "-", capacity: None, run: unstamped },
+        Variant { name: "round-robin", family: Family::Channel, primitive: "-", capacity: None, run: round_robin },
     ];
+
+    #[test]
+    fn fairness_is_measured_per_record_outside_the_clock() {
+        let w = Workload { consumers: 3, per_consumer: 5 };
+        let r = run_variant(&runtime(VARIANTS), &VARIANTS[6], w, &cfg());
+        assert_eq!(r.status, Status::Ok, "{:?}", r.error);
+        let f = r.fairness.unwrap();
+        assert_eq!((f.mean_run, f.longest_run, f.handoff_share), (1.0, 1, 1.0), "round robin alternates");
+        assert!(f.finish_spread.is_some_and(|s| (0.0..=1.0).contains(&s)), "{f:?}");
+        assert!(r.switches_per_number.is_some() && r.cpu_ns_per_number.is_some());
+        // One thread filling the lists in turn: runs of T, no consumer stamps.
+        let b = run_variant(&runtime(VARIANTS), &VARIANTS[0], w, &cfg()).fairness.unwrap();
+        assert_eq!((b.mean_run, b.longest_run, b.finish_spread), (5.0, 5, None));
+    }
 
     #[test]
     fn a_valid_variant_is_ok_with_every_sample_counted() {
@@ -312,6 +349,7 @@ mod tests {
         assert_eq!(r.dispense_ns.len(), 2, "the samples taken before the failure are kept");
         assert_eq!(r.setup_ns.len(), 2);
         assert!(r.stats.is_none() && r.resources.is_none() && r.latency.is_none());
+        assert!(r.fairness.is_none() && r.switches_per_number.is_none() && r.cpu_ns_per_number.is_none());
     }
 
     #[test]

@@ -23,6 +23,10 @@ pub struct Sample {
     /// OS counters read beside the two stamps of the dispense clock: the
     /// resource use of exactly the [`Sample::dispense`] span.
     pub window: (Usage, Usage),
+    /// When each consumer took its last number, ns after the dispense clock
+    /// opened, in consumer order; `None` where the harness does not stamp
+    /// consumers (the single-thread baseline). Read by [`crate::fairness`].
+    pub finish_offsets_ns: Option<Vec<u64>>,
 }
 
 /// Why a sample produced no valid result.
@@ -119,6 +123,7 @@ impl Timeline {
             setup: wall.saturating_sub(dispense),
             latency,
             window: (opened.usage, closed.usage),
+            finish_offsets_ns: None,
         })
     }
 }
@@ -142,6 +147,9 @@ pub struct Consumed<P> {
     pub numbers: Vec<u64>,
     /// Its latency probe.
     pub probe: P,
+    /// When it held its last number: taken by the consumer itself before it
+    /// crosses the finish line, so fairness can say who finished early.
+    pub finished: Instant,
 }
 
 /// Folds joined consumers (in index order) into a [`Sample`].
@@ -150,9 +158,11 @@ pub fn collect<P: crate::Probe>(
     consumed: impl IntoIterator<Item = Consumed<P>>,
 ) -> Result<Sample, SampleError> {
     let mut lists = Vec::new();
+    let mut finished = Vec::new();
     let mut latency: Option<Histogram<u64>> = None;
     for c in consumed {
         lists.push(c.numbers);
+        finished.push(c.finished);
         if let Some(h) = c.probe.into_histogram() {
             match latency.as_mut() {
                 // Same bounds everywhere, so adding cannot fail.
@@ -161,7 +171,15 @@ pub fn collect<P: crate::Probe>(
             }
         }
     }
-    timeline.end(lists, latency)
+    let opened = timeline.opened.map(|s| s.at);
+    let mut sample = timeline.end(lists, latency)?;
+    sample.finish_offsets_ns = opened.map(|o| finished.iter().map(|f| nanos(f.saturating_duration_since(o))).collect());
+    Ok(sample)
+}
+
+/// A duration in whole ns, saturating (a u64 of ns is 584 years).
+pub(crate) fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]

@@ -178,6 +178,9 @@ mod tests {
             resources: None,
             latency: None,
             process: None,
+            fairness: None,
+            switches_per_number: None,
+            cpu_ns_per_number: None,
         }
     }
 

@@ -122,6 +122,8 @@ pub struct Row<'a> {
     pub rank: Rank,
     /// The cell's first record (names, family, primitive, executor).
     pub record: &'a Record,
+    /// Every process's record, in process order (the first is `record`).
+    pub processes: Vec<&'a Record>,
     /// Statistics over every counted sample of every process, by core.
     pub stats: Stats,
     /// What the processes say together: interval, spreads, instability.
@@ -211,6 +213,7 @@ fn section<'a>(all: &[CellRecords<'a>], workload: Workload, cores: Option<usize>
             Row {
                 rank: ranks[i],
                 record: cell.first(),
+                processes: cell.records.clone(),
                 stats,
                 estimate,
                 resources: cell.resources(),

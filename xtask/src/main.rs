@@ -10,11 +10,13 @@
 
 mod bench;
 mod build;
+mod cells;
 mod cli;
 mod collate;
 mod compare;
 mod discover;
 mod error;
+mod findings;
 mod interrupt;
 mod list;
 mod machine;

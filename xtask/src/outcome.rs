@@ -50,7 +50,7 @@ pub fn record_from(cell: &Cell, settings: &BenchSettings, out: &Outcome) -> Opti
     // stay): figures computed from part of a run could be ranked by mistake.
     record.process = Some(cell.process);
     if !record.is_ok() {
-        record.stats = None;
+        record.clear_figures();
     }
     Some(record)
 }

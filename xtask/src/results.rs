@@ -284,6 +284,9 @@ pub mod tests {
             }),
             latency: None,
             process: None,
+            fairness: None,
+            switches_per_number: None,
+            cpu_ns_per_number: None,
         }
     }
 

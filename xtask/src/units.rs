@@ -40,6 +40,16 @@ pub fn times(ratio: f64) -> String {
     if ratio >= 100.0 || !ratio.is_finite() { format!("×{ratio:.0}") } else { format!("×{ratio:.1}") }
 }
 
+/// `1.00`, `13.1`, `336`: about three significant figures, never
+/// scientific, for the findings and the fairness table.
+pub fn figures(x: f64) -> String {
+    match x.abs() {
+        a if a >= 100.0 => format!("{x:.0}"),
+        a if a >= 10.0 => format!("{x:.1}"),
+        _ => format!("{x:.2}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +64,6 @@ mod tests {
         assert_eq!(thousands(1_000_000), "1,000,000");
         assert_eq!(thousands(10), "10");
         assert_eq!((times(7.25), times(151.4)), ("×7.2".to_string(), "×151".to_string()));
+        assert_eq!((figures(1.0), figures(13.07), figures(336.5)), ("1.00".into(), "13.1".into(), "336".into()));
     }
 }

@@ -207,6 +207,12 @@ fn check_every_variant_valid(t: &Target, names: &[String]) {
             assert_eq!(r.dispense_ns.len(), 3, "{on}: {}", r.variant);
             assert!(r.dispense_ns.iter().all(|&ns| ns > 0), "{on}: {} has a zero dispense time", r.variant);
             assert!(r.stats.is_some() && r.resources.is_some(), "{on}: {}", r.variant);
+            // Fairness from the validated lists, outside the clock: runs are
+            // at least 1 and at most T; the per-number figures are present.
+            let f = r.fairness.unwrap_or_else(|| panic!("{on}: {} has no fairness", r.variant));
+            assert!(f.mean_run >= 1.0 && f.mean_run <= r.workload.per_consumer as f64, "{on}: {} {f:?}", r.variant);
+            assert!((0.0..=1.0).contains(&f.handoff_share), "{on}: {} {f:?}", r.variant);
+            assert!(r.switches_per_number.is_some() && r.cpu_ns_per_number.is_some(), "{on}: {}", r.variant);
             let total = r.workload.total();
             let timed = r.latency.as_ref().map(|l| l.count);
             assert_eq!(timed, latency.then_some(total * 3), "{on}: {}: every request of 3 latency samples", r.variant);
@@ -284,6 +290,7 @@ fn check_faults(t: &Target) {
         assert_eq!(records.len(), 1, "{on}");
         assert_eq!(records[0].status, status, "{on}: {:?}", records[0].error);
         assert!(records[0].stats.is_none() && records[0].resources.is_none(), "{on}: a broken variant has no stats");
+        assert!(records[0].fairness.is_none() && records[0].switches_per_number.is_none(), "{on}: nor fairness");
     }
 }
 

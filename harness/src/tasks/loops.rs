@@ -238,7 +238,7 @@ async fn consume<P: Probe, K: Taker>(
         // off the request's latency, holding its worker as real work would.
         work.spin();
     }
-    Ok(Consumed { numbers, probe })
+    Ok(Consumed { numbers, probe, finished: std::time::Instant::now() })
 }
 
 /// Turns a panic inside a task into [`SampleError::Panicked`], so every

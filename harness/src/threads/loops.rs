@@ -270,11 +270,12 @@ where
                 // clock, off the request's latency.
                 work.spin();
             }
+            let finished = std::time::Instant::now();
             // Park until the last consumer is done: exiting now would put
             // teardown and the coordinator's join on the clock.
             drop(pass);
             finish.wait_for_all();
-            Ok(Consumed { numbers, probe })
+            Ok(Consumed { numbers, probe, finished })
         })?;
         consumers.push(handle);
     }

@@ -141,9 +141,12 @@ pub fn render(section: &Section) -> Result<Option<String>> {
     Ok(Some(svg))
 }
 
-/// The legend of a [`band_chart`]'s labelled series, in its upper right
-/// corner: rank 1 is at the top, and the shortest bars leave that corner empty.
-pub fn band_legend<'a, 'b: 'a>(chart: &mut ChartContext<'a, SVGBackend<'b>, BandCoord>) -> Result<()> {
+/// The legend of a chart's labelled series, in its upper right corner: on
+/// a [`band_chart`] rank 1 is at the top, and the shortest bars leave that
+/// corner empty; the fairness chart's fast, alternating cells sit low left.
+pub fn band_legend<'a, 'b: 'a, CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'a, SVGBackend<'b>, CT>,
+) -> Result<()> {
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)
@@ -152,6 +155,74 @@ pub fn band_legend<'a, 'b: 'a>(chart: &mut ChartContext<'a, SVGBackend<'b>, Band
         .label_font(("sans-serif", 12))
         .draw()
         .map_err(|e| anyhow!("drawing the chart's legend: {e}"))
+}
+
+/// Height of the fairness chart, pixels.
+const SCATTER_HEIGHT: u32 = 460;
+
+/// Fairness against speed, log-log: one point per ok cell at its ns per
+/// number (x) and mean run (y), coloured by family. Points high on the chart
+/// took numbers in long runs by one consumer; points at 1 alternated.
+/// `None` when no cell has a fairness figure.
+pub fn fairness(section: &Section, cells: &[crate::cells::Cell]) -> Result<Option<String>> {
+    let points: Vec<(Family, f64, f64)> = cells
+        .iter()
+        .filter_map(|c| Some((c.family(), c.ns_per_number(), c.fairness()?.mean_run)))
+        .filter(|(_, x, y)| *x > 0.0 && *y > 0.0)
+        .collect();
+    if points.is_empty() {
+        return Ok(None);
+    }
+    let span = |f: fn(&(Family, f64, f64)) -> f64| {
+        let lo = points.iter().map(f).fold(f64::INFINITY, f64::min);
+        let hi = points.iter().map(f).fold(0.0, f64::max);
+        (lo / 2.0, (hi * 2.0).max(lo * 10.0))
+    };
+    let (x, y) = (span(|p| p.1), span(|p| p.2));
+    let err = |e: &dyn std::fmt::Display| anyhow!("drawing the chart: {e}");
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, SCATTER_HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| err(&e))?;
+        let caption = format!("{} · fairness against speed, one point per cell (log-log)", super::title(section));
+        let mut chart = ChartBuilder::on(&root)
+            .caption(caption, ("sans-serif", 17))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(70)
+            .build_cartesian_2d((x.0..x.1).log_scale(), (y.0.min(0.8)..y.1).log_scale())
+            .map_err(|e| err(&e))?;
+        chart
+            .configure_mesh()
+            .x_desc("ns per number (log scale; left is faster)")
+            .y_desc("mean run (log; 1 = strict alternation)")
+            .x_label_formatter(&plain)
+            .y_label_formatter(&plain)
+            .label_style(("sans-serif", 13))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(|e| err(&e))?;
+        for family in crate::results::FAMILY_ORDER {
+            let c = color(family);
+            let ours: Vec<(f64, f64)> = points.iter().filter(|p| p.0 == family).map(|p| (p.1, p.2)).collect();
+            if ours.is_empty() {
+                continue;
+            }
+            chart
+                .draw_series(ours.iter().map(|&at| Circle::new(at, 6, c.filled())))
+                .map_err(|e| err(&e))?
+                .label(family.as_str())
+                .legend(move |(x, y)| Circle::new((x + 6, y), 5, c.filled()));
+        }
+        band_legend(&mut chart)?;
+        root.present().map_err(|e| err(&e))?;
+    }
+    Ok(Some(svg))
+}
+
+/// `0.25`, `10`, `1000`: a log axis label without trailing zeros.
+fn plain(v: &f64) -> String {
+    format!("{v:.3}").trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! figure in plain units (ns, s, KiB) for spreadsheets and scripts. The raw
 //! samples of every process stay in results.json.
 
+use crate::cells;
 use crate::collate::group_cells;
 use crate::results::Results;
 use anyhow::Result;
@@ -9,7 +10,7 @@ use dispenser_core::evidence;
 use dispenser_core::stats::Stats;
 
 /// Column names, in order.
-pub const COLUMNS: [&str; 40] = [
+pub const COLUMNS: [&str; 46] = [
     "runtime",
     "flavor",
     "workers",
@@ -49,6 +50,12 @@ pub const COLUMNS: [&str; 40] = [
     "latency_p99_ns",
     "latency_p999_ns",
     "latency_max_ns",
+    "mean_run",
+    "longest_run",
+    "handoff_share",
+    "finish_spread",
+    "switches_per_number",
+    "cpu_ns_per_number",
     "error",
 ];
 
@@ -72,7 +79,9 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
         let latency =
             |f: fn(&dispenser_core::latency::LatencyStats) -> u64| opt(lat.as_ref().map(|l| f(l).to_string()));
         let shown = failure.unwrap_or(r);
-        let row: [String; 40] = [
+        let fair = cells::fairness(&cell.records).filter(|_| ok);
+        let per_number = |v: Option<f64>| opt(v.filter(|_| ok).map(|x| x.to_string()));
+        let row: [String; 46] = [
             r.runtime.clone(),
             r.executor.flavor.clone(),
             opt(r.executor.workers.map(|w| w.to_string())),
@@ -112,6 +121,12 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
             latency(|l| l.p99_ns),
             latency(|l| l.p999_ns),
             latency(|l| l.max_ns),
+            opt(fair.map(|f| f.mean_run.to_string())),
+            opt(fair.map(|f| f.longest_run.to_string())),
+            opt(fair.map(|f| f.handoff_share.to_string())),
+            opt(fair.and_then(|f| f.finish_spread).map(|x| x.to_string())),
+            per_number(cells::switches_per_number(&cell.records)),
+            per_number(cells::cpu_ns_per_number(&cell.records)),
             opt(shown.error.clone()),
         ];
         w.write_record(&row)?;

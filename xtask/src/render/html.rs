@@ -26,6 +26,18 @@ tr.unranked td { color: #a40000; }
 pre { background: #f7f7f7; padding: 0.8em; font-size: 0.85em; overflow-x: auto; }
 .chart { overflow-x: auto; }
 .chart svg { max-width: 100%; height: auto; }
+h3 { font-size: 1.1em; margin-top: 1.6em; }
+ul.findings { max-width: 75em; line-height: 1.45; }
+ul.findings li { margin: 0.3em 0; }
+table.matrix td.m1 { background: #c7e9c0; }
+table.matrix td.m2 { background: #fff3bf; }
+table.matrix td.m3 { background: #fdd0a2; }
+table.matrix td.m4 { background: #fcaeae; }
+table.matrix td.absent { color: #999; }
+table.matrix th { white-space: normal; max-width: 11em; vertical-align: bottom; }
+table.matrix small { color: #555; }
+.key { padding: 1px 6px; border-radius: 3px; margin-right: 0.6em; }
+.key.m1 { background: #c7e9c0; } .key.m2 { background: #fff3bf; } .key.m3 { background: #fdd0a2; } .key.m4 { background: #fcaeae; }
 ";
 
 /// The start of a page: doctype, head with the stylesheet, `<body>` and
@@ -58,6 +70,7 @@ pub fn render(results: &Results) -> Result<String> {
         let _ = writeln!(out, "<p class=\"{class}\">{}</p>", escape(&line));
     }
     let sections = super::sections(results);
+    render_findings(&mut out, &sections);
     if sections.is_empty() {
         out.push_str("<p>No cell finished.</p>\n");
     }
@@ -65,7 +78,7 @@ pub fn render(results: &Results) -> Result<String> {
         render_section(&mut out, section)?;
     }
     out.push_str("<h2>Columns</h2>\n<dl class=\"note\">\n");
-    for (name, meaning) in super::COLUMN_NOTES {
+    for (name, meaning) in super::COLUMN_NOTES.iter().chain(&super::fairness::NOTES) {
         let _ = writeln!(out, "<dt><b>{}</b></dt><dd>{}</dd>", escape(name), escape(meaning));
     }
     out.push_str("</dl>\n");
@@ -112,9 +125,24 @@ fn render_section(out: &mut String, section: &Section) -> Result<()> {
     if !summary.is_empty() {
         let _ = writeln!(out, "<pre>Summary\n{}</pre>", escape(&summary.join("\n")));
     }
+    super::matrix::render_html(out, section);
+    super::fairness::render_html(out, section)?;
     super::latency::render_html(out, section)?;
     out.push_str("</section>\n");
     Ok(())
+}
+
+/// The findings, before the first table: one item each, how sure in grey.
+fn render_findings(out: &mut String, sections: &[Section]) {
+    let findings = crate::findings::findings(sections);
+    if findings.is_empty() {
+        return;
+    }
+    out.push_str("<h2>Findings</h2>\n<ul class=\"findings\">\n");
+    for f in findings {
+        let _ = writeln!(out, "<li><b>{}</b>: {}</li>", escape(&f.topic), escape(&f.body()));
+    }
+    out.push_str("</ul>\n");
 }
 
 /// One table row; `prefix` is raw HTML put before the text of one column.
@@ -192,7 +220,9 @@ pub mod tests {
         let html = super::render(&results).unwrap();
         let tags = well_formed(&html);
         assert_eq!(tags.iter().filter(|t| *t == "svg").count(), 2);
-        assert_eq!(tags.iter().filter(|t| *t == "table").count(), 2);
+        // Per workload the ranked table and the runtime matrix (no fairness
+        // table: the sample records carry no fairness).
+        assert_eq!(tags.iter().filter(|t| *t == "table").count(), 4);
         assert!(!tags.iter().any(|t| t == "script"), "error text must be escaped");
         assert!(html.contains("&lt;script&gt;"));
         assert!(!html.contains("src=") && !html.contains("href="), "the page loads nothing");

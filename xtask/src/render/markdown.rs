@@ -12,6 +12,7 @@ pub fn render(results: &Results) -> String {
         let _ = writeln!(out, "- {}", escape(&line));
     }
     let sections = super::sections(results);
+    render_findings(&mut out, &sections);
     if sections.is_empty() {
         out.push_str("\nNo cell finished.\n");
     }
@@ -19,7 +20,7 @@ pub fn render(results: &Results) -> String {
         render_section(&mut out, section);
     }
     out.push_str("\n## Columns\n\n");
-    for (name, meaning) in super::COLUMN_NOTES {
+    for (name, meaning) in super::COLUMN_NOTES.iter().chain(&super::fairness::NOTES) {
         let _ = writeln!(out, "- **{name}**: {}", escape(meaning));
     }
     out
@@ -51,7 +52,21 @@ fn render_section(out: &mut String, section: &Section) {
         let lines: Vec<String> = summary.iter().map(|l| l.replace(['\r', '\n'], " ")).collect();
         let _ = writeln!(out, "\n```text\n{}\n```", lines.join("\n"));
     }
+    super::matrix::render_markdown(out, section);
+    super::fairness::render_markdown(out, section);
     super::latency::render_markdown(out, section);
+}
+
+/// `## Findings`: what the rules drew from the data, before any table.
+fn render_findings(out: &mut String, sections: &[Section]) {
+    let findings = crate::findings::findings(sections);
+    if findings.is_empty() {
+        return;
+    }
+    out.push_str("\n## Findings\n\n");
+    for f in findings {
+        let _ = writeln!(out, "- **{}**: {}", escape(&f.topic), escape(&f.body()));
+    }
 }
 
 /// Keeps text inside its table cell and out of the page's markup: pipes
@@ -79,12 +94,23 @@ mod tests {
     #[test]
     fn every_table_row_has_every_column() {
         let md = super::render(&sample_results());
-        let rows: Vec<&str> = md.lines().filter(|l| l.starts_with('|')).collect();
-        assert!(rows.len() >= 2 * 3);
-        for row in rows {
-            let unescaped_pipes = row.matches('|').count() - row.matches("\\|").count();
-            assert_eq!(unescaped_pipes, super::HEADER.len() + 1, "{row}");
+        // Every table (ranked, matrix, fairness) keeps its header's width.
+        let mut width = 0;
+        let mut rows = 0;
+        for line in md.lines() {
+            if !line.starts_with('|') {
+                width = 0;
+                continue;
+            }
+            let unescaped_pipes = line.matches('|').count() - line.matches("\\|").count();
+            if width == 0 {
+                width = unescaped_pipes;
+            }
+            assert_eq!(unescaped_pipes, width, "{line}");
+            rows += 1;
         }
+        assert!(rows >= 2 * 3);
+        assert!(md.contains(&format!("| {} |", super::HEADER.join(" | "))));
         assert!(md.contains("## Workload 1,000 x 1,000"));
         assert!(md.contains("```text\nsingle-thread on sync (threads) ran"));
     }

@@ -6,10 +6,12 @@
 
 pub mod chart;
 pub mod csv;
+pub mod fairness;
 pub mod html;
 pub mod latency;
 pub mod machines;
 pub mod markdown;
+pub mod matrix;
 pub mod sweep_chart;
 pub mod sweep_html;
 pub mod terminal;

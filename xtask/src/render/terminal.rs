@@ -14,6 +14,13 @@ pub fn render(results: &Results) -> String {
         let _ = writeln!(out, "{line}");
     }
     let sections = super::sections(results);
+    let findings = crate::findings::findings(&sections);
+    if !findings.is_empty() {
+        out.push_str("\nFindings\n");
+        for f in findings {
+            let _ = writeln!(out, "  - {}", f.line());
+        }
+    }
     if sections.is_empty() {
         out.push_str("\nno cell finished\n");
     }

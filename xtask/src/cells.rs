@@ -1,0 +1,177 @@
+//! A workload's ok cells as the findings, the runtime matrix and the
+//! fairness views read them: collate's ranked rows (every process of a cell
+//! and the interval `dispenser_core::evidence` gives them) with figures per
+//! number, so cells of different workloads compare, and the cell-level
+//! fairness, switches and CPU (medians over processes). No statement rests
+//! on one process when the cell has several.
+
+use crate::collate::Section;
+use dispenser_core::evidence::{self, Estimate, Interval, Ratio};
+use dispenser_core::fairness::Fairness;
+use dispenser_core::{Family, Record};
+
+/// One ok cell of a workload, as the findings and the views read it: a
+/// ranked row of [`crate::collate`] (its processes and their estimate),
+/// with per-number figures.
+#[derive(Debug, Clone)]
+pub struct Cell<'a> {
+    /// The first process's record: names, family, workload.
+    pub record: &'a Record,
+    /// Every process's record, in process order.
+    pub processes: Vec<&'a Record>,
+    /// The cell's median dispense time and its interval, ns (collate's).
+    pub estimate: Estimate,
+}
+
+impl<'a> Cell<'a> {
+    /// The runtime with its executor, e.g. `tokio (multi-thread, 2 workers)`.
+    pub fn runtime(&self) -> String {
+        self.record.runtime_label()
+    }
+
+    /// The variant's name.
+    pub fn variant(&self) -> &'a str {
+        &self.record.variant
+    }
+
+    /// The variant's family.
+    pub fn family(&self) -> Family {
+        self.record.family
+    }
+
+    /// Numbers dispensed per sample.
+    pub fn numbers(&self) -> f64 {
+        self.record.workload.total().max(1) as f64
+    }
+
+    /// The median, ns per number.
+    pub fn ns_per_number(&self) -> f64 {
+        self.estimate.median / self.numbers()
+    }
+
+    /// The interval of the median, ns per number.
+    pub fn interval_per_number(&self) -> Interval {
+        let n = self.numbers();
+        Interval { lo: self.estimate.interval.lo / n, hi: self.estimate.interval.hi / n }
+    }
+
+    /// Each process's samples, ns per number (comparable across workloads).
+    pub fn samples_per_number(&self) -> Vec<Vec<f64>> {
+        let n = self.numbers();
+        self.processes.iter().map(|r| r.dispense_ns.iter().map(|&x| x as f64 / n).collect()).collect()
+    }
+
+    /// How evenly the numbers went round: see [`fairness`].
+    pub fn fairness(&self) -> Option<Fairness> {
+        fairness(&self.processes)
+    }
+
+    /// Context switches per number: see [`switches_per_number`].
+    pub fn switches_per_number(&self) -> Option<f64> {
+        switches_per_number(&self.processes)
+    }
+
+    /// CPU ns per number: see [`cpu_ns_per_number`].
+    pub fn cpu_ns_per_number(&self) -> Option<f64> {
+        cpu_ns_per_number(&self.processes)
+    }
+
+    /// `variant on runtime`.
+    pub fn name(&self) -> String {
+        format!("{} on {}", self.variant(), self.runtime())
+    }
+}
+
+/// A cell's fairness: the median over its processes of each figure (each
+/// process already holds the median over its samples).
+pub fn fairness(processes: &[&Record]) -> Option<Fairness> {
+    let each: Vec<Fairness> = processes.iter().filter_map(|r| r.fairness).collect();
+    Fairness::median(&each)
+}
+
+/// A cell's context switches per number: the median over its processes.
+pub fn switches_per_number(processes: &[&Record]) -> Option<f64> {
+    median(processes.iter().filter_map(|r| r.switches_per_number).collect())
+}
+
+/// A cell's CPU ns per number: the median over its processes.
+pub fn cpu_ns_per_number(processes: &[&Record]) -> Option<f64> {
+    median(processes.iter().filter_map(|r| r.cpu_ns_per_number).collect())
+}
+
+/// Runtime names in report order (OS threads first); others follow in the
+/// order they appear.
+const RUNTIME_ORDER: [&str; 5] = ["sync", "tokio", "async-std", "smol", "may"];
+
+/// The runtimes (with executor) of some cells, in [`RUNTIME_ORDER`]; the
+/// executors of one runtime current-thread last, otherwise in the order
+/// their cells come (fastest first).
+pub fn runtimes(cells: &[Cell]) -> Vec<String> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    for c in cells {
+        let rank = RUNTIME_ORDER.iter().position(|r| *r == c.record.runtime).unwrap_or(RUNTIME_ORDER.len());
+        if !out.iter().any(|(_, name)| *name == c.runtime()) {
+            out.push((rank, c.runtime()));
+        }
+    }
+    // A runtime's current-thread executor after its multi-threaded one: the
+    // default first.
+    out.sort_by_key(|(rank, name)| (*rank, name.contains("current-thread")));
+    out.into_iter().map(|(_, name)| name).collect()
+}
+
+/// `b / a` in ns per number with its interval (a ratio above 1 means `b`
+/// is slower); seeded by both names so a report reproduces.
+pub fn ratio(a: &Cell, b: &Cell) -> Option<Ratio> {
+    let seed = evidence::seed_for(&format!("{}/{}/{}", a.name(), b.name(), a.record.workload));
+    evidence::ratio(&a.samples_per_number(), &b.samples_per_number(), seed)
+}
+
+/// The ok cells of a section, fastest median first.
+pub fn cells<'a>(section: &Section<'a>) -> Vec<Cell<'a>> {
+    let mut cells: Vec<Cell<'a>> = section
+        .rows
+        .iter()
+        .map(|row| Cell { record: row.record, processes: row.processes.clone(), estimate: row.estimate })
+        .collect();
+    cells.sort_by(|a, b| a.estimate.median.total_cmp(&b.estimate.median));
+    cells
+}
+
+fn median(mut xs: Vec<f64>) -> Option<f64> {
+    if xs.is_empty() {
+        return None;
+    }
+    xs.sort_by(f64::total_cmp);
+    Some(dispenser_core::stats::quantile(&xs, 0.5))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collate::sections;
+    use crate::results::tests::record;
+    use crate::results::{Results, RunInfo};
+    use dispenser_core::Workload;
+
+    #[test]
+    fn records_of_one_cell_are_its_processes() {
+        let w = Workload::QUICK;
+        let results = Results::new(
+            RunInfo::default(),
+            None,
+            vec![
+                record("sync", "atomic", w, &[100, 110, 105]),
+                record("sync", "std-mutex", w, &[400, 410, 405]),
+                record("sync", "atomic", w, &[120, 130, 125]),
+            ],
+        );
+        let s = sections(&results);
+        let cells = cells(&s[0]);
+        assert_eq!(cells.len(), 2);
+        assert_eq!((cells[0].variant(), cells[0].processes.len(), cells[0].estimate.processes), ("atomic", 2, 2));
+        assert_eq!(cells[1].estimate.processes, 1);
+        let r = ratio(&cells[0], &cells[1]).unwrap();
+        assert!(r.point > 3.0 && r.interval.lo > 1.0, "{r:?}");
+    }
+}
