@@ -5,27 +5,18 @@
 mod runtime;
 mod variants;
 
-use clap::Parser;
-use dispenser_core::cli::{self, CommonArgs, WorkerArgs};
+use dispenser_core::cli;
 use dispenser_core::runner::Runtime;
 use runtime::AsyncStd;
 use std::process::ExitCode;
 
-/// The dispenser on async-std: every consumer and the producer are tasks on
-/// its global executor. async-std is discontinued upstream; kept for comparison.
-///
-/// `--workers K` sets ASYNC_STD_THREAD_COUNT=K for this process (overriding any
-/// value in the environment) before the global executor starts.
-#[derive(Parser)]
-#[command(version, about)]
-struct Cli {
-    #[command(flatten)]
-    common: CommonArgs,
-    #[command(flatten)]
-    workers: WorkerArgs,
+dispenser_core::workers_cli! {
+    /// The dispenser on async-std: every consumer and the producer are tasks on
+    /// its global executor. async-std is discontinued upstream; kept for comparison.
+    ///
+    /// `--workers K` sets ASYNC_STD_THREAD_COUNT=K for this process (overriding any
+    /// value in the environment) before the global executor starts.
 }
-
-dispenser_core::common_args!(Cli);
 
 fn main() -> ExitCode {
     let cli: Cli = cli::parse_and_pin();

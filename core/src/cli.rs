@@ -144,6 +144,26 @@ pub fn parse_and_pin<P: Parser + AsRef<CommonArgs>>() -> P {
     parsed
 }
 
+/// Defines the `Cli` of a runtime binary whose only options besides the
+/// shared ones are `--workers K`: the doc comment given becomes its
+/// `--help` text, and it gets [`common_args!`]. A binary with more options
+/// (tokio's `--flavor`) writes its own struct.
+#[macro_export]
+macro_rules! workers_cli {
+    ($(#[$doc:meta])*) => {
+        $(#[$doc])*
+        #[derive(clap::Parser)]
+        #[command(version, about)]
+        struct Cli {
+            #[command(flatten)]
+            common: $crate::cli::CommonArgs,
+            #[command(flatten)]
+            workers: $crate::cli::WorkerArgs,
+        }
+        $crate::common_args!(Cli);
+    };
+}
+
 /// `impl AsRef<CommonArgs>` for a runtime binary's `Cli` whose shared
 /// options are its `common` field, as [`parse_and_pin`] needs.
 #[macro_export]

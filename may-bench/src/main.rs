@@ -10,24 +10,15 @@
 mod runtime;
 mod variants;
 
-use clap::Parser;
-use dispenser_core::cli::{self, CommonArgs, WorkerArgs};
+use dispenser_core::cli;
 use dispenser_core::runner::Runtime;
 use runtime::May;
 use std::process::ExitCode;
 
-/// The dispenser on may's stackful coroutines: every consumer and the
-/// producer are coroutines on `--workers K` scheduler threads.
-#[derive(Parser)]
-#[command(version, about)]
-struct Cli {
-    #[command(flatten)]
-    common: CommonArgs,
-    #[command(flatten)]
-    workers: WorkerArgs,
+dispenser_core::workers_cli! {
+    /// The dispenser on may's stackful coroutines: every consumer and the
+    /// producer are coroutines on `--workers K` scheduler threads.
 }
-
-dispenser_core::common_args!(Cli);
 
 fn main() -> ExitCode {
     // Pins the process for `--cpus K` before may starts its workers (at the

@@ -4,27 +4,18 @@
 mod runtime;
 mod variants;
 
-use clap::Parser;
-use dispenser_core::cli::{self, CommonArgs, UsageError, WorkerArgs};
+use dispenser_core::cli::{self, UsageError};
 use dispenser_core::runner::Runtime;
 use runtime::Smol;
 use std::process::ExitCode;
 
-/// The dispenser on smol: every consumer and the producer are tasks on one
-/// `async_executor::Executor` (smol's executor).
-///
-/// `--workers K` runs it on K threads: the thread that blocks on each
-/// sample's coordinator plus K - 1 more (K = 1: single-threaded).
-#[derive(Parser)]
-#[command(version, about)]
-struct Cli {
-    #[command(flatten)]
-    common: CommonArgs,
-    #[command(flatten)]
-    workers: WorkerArgs,
+dispenser_core::workers_cli! {
+    /// The dispenser on smol: every consumer and the producer are tasks on one
+    /// `async_executor::Executor` (smol's executor).
+    ///
+    /// `--workers K` runs it on K threads: the thread that blocks on each
+    /// sample's coordinator plus K - 1 more (K = 1: single-threaded).
 }
-
-dispenser_core::common_args!(Cli);
 
 fn main() -> ExitCode {
     let cli: Cli = cli::parse_and_pin();

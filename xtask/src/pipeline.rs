@@ -126,6 +126,8 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
     } else {
         format!("{planned} {unit}")
     };
+    // Records are one per process: with several, the messages below count runs.
+    let runs = if processes > 1 { "runs" } else { unit };
     if req.dry_run {
         println!("# {plan_line}, --seed {seed}");
         for g in &groups {
@@ -246,16 +248,16 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
         ),
     }
     if let Some(e) = write_error {
-        eprintln!("error: the run stopped: {e:#}; {} of {planned} {unit} kept", results.records.len());
+        eprintln!("error: the run stopped: {e:#}; {} of {planned} {runs} kept", results.records.len());
         return Ok(ExitCode::FAILURE);
     }
     if interrupted {
-        eprintln!("interrupted: {} of {planned} {unit} kept in {}", results.records.len(), dir.path().display());
+        eprintln!("interrupted: {} of {planned} {runs} kept in {}", results.records.len(), dir.path().display());
         return Ok(ExitCode::from(interrupt::exit_status()));
     }
     let not_ok = results.records.iter().filter(|r| r.status != Status::Ok).count();
     if not_ok > 0 {
-        eprintln!("{not_ok} of {} {unit} did not succeed", results.records.len());
+        eprintln!("{not_ok} of {} {runs} did not succeed", results.records.len());
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)

@@ -20,7 +20,7 @@ fn a_tiny_run_writes_every_file_and_exits_0() {
     assert!(stdout.contains("Summary"));
     assert!(stdout.contains("order shuffled with --seed 7"));
 
-    // Every cell in three processes (the default), one record each, in three shuffled rounds.
+    // Every cell in three processes, one record each, in three shuffled rounds.
     let records = journal(dir.path());
     let mut names: Vec<&str> = records.iter().map(|r| r.variant.as_str()).collect();
     names.sort_unstable();
@@ -91,19 +91,19 @@ fn a_failing_process_is_recorded_with_its_stderr_and_the_run_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     // Every process gets an argument it refuses: exit 2, no record.
     let out = tiny_bench(dir.path())
-        .args(["--variant", "atomic", "--workload", "3x100", "--processes", "1", "--bench-arg=--no-such-option"])
+        .args(["--variant", "atomic", "--workload", "3x100", "--bench-arg=--no-such-option"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let records = journal(dir.path());
-    assert_eq!(records.len(), 2, "both cells ran");
+    assert_eq!(records.len(), 6, "both cells ran, in three processes each");
     for r in &records {
         assert_eq!(r.status, Status::Failed);
         let e = r.error.as_deref().unwrap();
         assert!(e.starts_with("exit status 2 without a record; stderr: "), "{e}");
         assert!(e.contains("--no-such-option"), "{e}");
     }
-    assert!(stderr(&out).contains("2 of 2 cells did not succeed"));
+    assert!(stderr(&out).contains("6 of 6 runs did not succeed"), "{}", stderr(&out));
 }
 
 #[test]
@@ -180,7 +180,7 @@ fn a_dry_run_lists_the_cells_in_seeded_order() {
         String::from_utf8(out.stdout).unwrap()
     };
     let a = run("1");
-    assert_eq!(a.lines().next(), Some("# 8 cells x 3 processes = 24 runs in 3 shuffled rounds, --seed 1"));
+    assert_eq!(a.lines().next(), Some("# 8 cells x 5 processes = 40 runs in 5 shuffled rounds, --seed 1"));
     let first_round: Vec<&str> = a.lines().skip(1).take(8).collect();
     assert!(first_round.iter().all(|l| l.ends_with(" #1")), "round 1 runs every cell's first process: {a}");
     assert!(a.lines().skip(1).all(|l| l.starts_with("sync ") && l.contains("-bounded ")), "{a}");

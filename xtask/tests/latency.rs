@@ -13,7 +13,7 @@ fn latency_counts_every_request_and_reaches_every_report() {
     let dir = tempfile::tempdir().unwrap();
     let out = xtask()
         .args(["bench", "--runtime", "sync", "--variant", "atomic", "--variant", "std-mpsc", "--workload", "3x50"])
-        .args(["--samples", "3", "--warmup", "0", "--latency", "--out"])
+        .args(["--samples", "3", "--warmup", "0", "--processes", "3", "--latency", "--out"])
         .arg(dir.path())
         .output()
         .unwrap();

@@ -15,9 +15,21 @@ pub fn xtask() -> Command {
 /// A tiny sync run into `out`: each cell takes milliseconds once sync-bench is built.
 pub fn tiny_bench(out: &Path) -> Command {
     let mut cmd = xtask();
-    cmd.args(["bench", "--runtime", "sync", "--workload", "2x100", "--samples", "3", "--warmup", "0"])
-        .arg("--out")
-        .arg(out);
+    cmd.args([
+        "bench",
+        "--runtime",
+        "sync",
+        "--workload",
+        "2x100",
+        "--samples",
+        "3",
+        "--warmup",
+        "0",
+        "--processes",
+        "3",
+    ])
+    .arg("--out")
+    .arg(out);
     cmd
 }
 
