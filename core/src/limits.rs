@@ -6,6 +6,10 @@
 use std::time::Duration;
 use thiserror::Error;
 
+/// The budget never cuts the counted samples below this many, unless the
+/// run asks for fewer (`--min-samples`; xtask takes one per process for
+/// slow cells and spreads the rest over processes).
+pub const MIN_SAMPLES: usize = 3;
 /// Most counted samples a run may ask for.
 pub const MAX_SAMPLES: u64 = 100_000;
 /// Most warm-up samples a run may ask for.

@@ -82,7 +82,7 @@ pub struct Settings {
 }
 
 fn default_min_samples() -> usize {
-    crate::runner::MIN_SAMPLES
+    crate::limits::MIN_SAMPLES
 }
 
 /// The machine, as far as a runtime binary can tell cheaply.

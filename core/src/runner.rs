@@ -14,10 +14,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
-/// The budget never cuts the counted samples below this many, unless the
-/// run asks for fewer (`--min-samples`; xtask takes one per process for
-/// slow cells and spreads the rest over processes).
-pub const MIN_SAMPLES: usize = 3;
+pub use crate::limits::MIN_SAMPLES;
 /// Latency samples taken after the counted samples with `--latency`.
 pub const LATENCY_SAMPLES: usize = 3;
 

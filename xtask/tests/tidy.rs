@@ -70,7 +70,7 @@ fn references(code: &str) -> BTreeSet<String> {
     out
 }
 
-/// The graph of xtask/src, from non-test code: a file's tests (everything
+/// The graph of a crate's src/, from non-test code: a file's tests (everything
 /// from its first `#[cfg(test)]` on) may borrow fixtures from anywhere.
 fn module_graph(src: &Path) -> Graph {
     let mut files = Vec::new();
@@ -80,13 +80,15 @@ fn module_graph(src: &Path) -> Graph {
         let rel = f.strip_prefix(src).unwrap();
         let first = rel.components().next().unwrap().as_os_str().to_string_lossy().into_owned();
         let module = first.trim_end_matches(".rs").to_string();
-        if module == "main" {
+        if module == "main" || module == "lib" {
             continue;
         }
         let text = std::fs::read_to_string(&f).unwrap();
         let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        // A doc link (`[crate::cli::parse]`) is not a dependency.
+        let code: String = code.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
         let deps = graph.entry(module.clone()).or_default();
-        deps.extend(references(code).into_iter().filter(|d| *d != module));
+        deps.extend(references(&code).into_iter().filter(|d| *d != module));
     }
     graph
 }
@@ -145,9 +147,15 @@ fn the_cycle_finder_finds_cycles_and_only_cycles() {
 
 #[test]
 fn top_level_modules_have_no_import_cycle() {
-    let graph = module_graph(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
-    assert!(graph.len() > 8, "{graph:?}");
-    if let Some(cycle) = find_cycle(&graph) {
-        panic!("import cycle among xtask's top-level modules: {}", cycle.join(" -> "));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    // xtask, the records side (core) and the harness. Paths through core's
+    // re-exports (`crate::Workload`) are not followed: a cycle hidden behind
+    // one would need `crate::workload::` spelled out to show.
+    for (krate, modules) in [("xtask", 8), ("core", 8), ("harness", 4)] {
+        let graph = module_graph(&root.join(krate).join("src"));
+        assert!(graph.len() > modules, "{krate}: {graph:?}");
+        if let Some(cycle) = find_cycle(&graph) {
+            panic!("import cycle among {krate}'s top-level modules: {}", cycle.join(" -> "));
+        }
     }
 }
