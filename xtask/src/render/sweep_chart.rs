@@ -364,6 +364,26 @@ pub fn render_all(results: &Results) -> Result<Vec<(String, String)>> {
         .map(|v| v.into_iter().filter(|(_, svg)| !svg.is_empty()).collect())
 }
 
+/// Height of each extra row of the legend, pixels.
+const LEGEND_ROW_H: u32 = 18;
+
+/// Where each legend entry starts (x, row), wrapping before an entry that
+/// would cross the right edge of a chart `width` wide; and how many rows.
+fn legend_layout(entries: &[(String, RGBColor)], width: u32) -> (Vec<(i32, i32)>, usize) {
+    let (mut at, mut row) = (16i32, 0i32);
+    let mut spots = Vec::with_capacity(entries.len());
+    for (variant, _) in entries {
+        let w = 40 + 8 * variant.chars().count() as i32;
+        if at > 16 && at + w > width as i32 - 8 {
+            at = 16;
+            row += 1;
+        }
+        spots.push((at, row));
+        at += w;
+    }
+    (spots, row as usize + 1)
+}
+
 /// One runtime's chart; empty when it has no line.
 fn render(s: &RuntimeSweep, x: &XScale, y: (f64, f64), cores: usize, total: u64, foot: &str) -> Result<String> {
     let panels: Vec<&Panel> = s.panels.iter().filter(|p| !p.lines.is_empty()).collect();
@@ -371,12 +391,17 @@ fn render(s: &RuntimeSweep, x: &XScale, y: (f64, f64), cores: usize, total: u64,
         return Ok(String::new());
     }
     let width = (PANEL_W * panels.len() as u32).max(620);
+    // One legend for every panel, above them, so it never hides a line;
+    // wrapped into rows so that many variants still fit the width.
+    let colors = legend(&panels);
+    let (spots, rows) = legend_layout(&colors, width);
+    let extra = LEGEND_ROW_H * (rows.saturating_sub(1) as u32);
     let mut svg = String::new();
     {
         let err = |e: &dyn std::fmt::Display| anyhow!("drawing the sweep chart: {e}");
-        let root = SVGBackend::with_string(&mut svg, (width, HEIGHT)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (width, HEIGHT + extra)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| err(&e))?;
-        let (head, rest) = root.split_vertically(TITLE_H);
+        let (head, rest) = root.split_vertically(TITLE_H + extra);
         let (body, base) = rest.split_vertically(HEIGHT - TITLE_H - FOOT_H);
         let title = format!(
             "{} · ns per number vs {}, {} numbers per point (log-log, median)",
@@ -385,15 +410,12 @@ fn render(s: &RuntimeSweep, x: &XScale, y: (f64, f64), cores: usize, total: u64,
             super::thousands(total)
         );
         head.draw_text(&title, &("sans-serif", 17).into_font().color(&BLACK), (12, 8)).map_err(|e| err(&e))?;
-        // One legend for every panel, above them, so it never hides a line.
-        let colors = legend(&panels);
-        let mut at = 16;
-        for (variant, c) in &colors {
-            head.draw(&PathElement::new(vec![(at, 42), (at + 22, 42)], c.stroke_width(3))).map_err(|e| err(&e))?;
-            head.draw(&Circle::new((at + 11, 42), 3, c.filled())).map_err(|e| err(&e))?;
+        for ((variant, c), &(at, row)) in colors.iter().zip(&spots) {
+            let y = 42 + LEGEND_ROW_H as i32 * row;
+            head.draw(&PathElement::new(vec![(at, y), (at + 22, y)], c.stroke_width(3))).map_err(|e| err(&e))?;
+            head.draw(&Circle::new((at + 11, y), 3, c.filled())).map_err(|e| err(&e))?;
             let text = ("sans-serif", 13).into_font().color(&BLACK);
-            head.draw_text(variant, &text, (at + 28, 35)).map_err(|e| err(&e))?;
-            at += 40 + 8 * variant.chars().count() as i32;
+            head.draw_text(variant, &text, (at + 28, y - 7)).map_err(|e| err(&e))?;
         }
         let small = ("sans-serif", 12).into_font().color(&RGBColor(80, 80, 80));
         base.draw_text(&format!("machine: {foot}"), &small, (12, 6)).map_err(|e| err(&e))?;
@@ -489,5 +511,16 @@ pub mod tests {
         }
         assert!(charts[0].1.contains("4 workers, more than the cores"));
         assert!(charts[1].1.contains("one OS thread per consumer"));
+    }
+
+    #[test]
+    fn a_long_legend_wraps_into_rows_within_the_width() {
+        let entry = |name: &str| (name.to_string(), RGBColor(0, 0, 0));
+        let few = [entry("atomic"), entry("std-mutex")];
+        assert_eq!(legend_layout(&few, 620), (vec![(16, 0), (104, 0)], 1));
+        let many: Vec<_> = (0..12).map(|i| entry(&format!("crossbeam-unbounded-{i}"))).collect();
+        let (spots, rows) = legend_layout(&many, 620);
+        assert!(rows > 1, "{spots:?}");
+        assert!(spots.iter().zip(&many).all(|(&(x, _), (v, _))| x + 40 + 8 * v.len() as i32 <= 620 - 8));
     }
 }
