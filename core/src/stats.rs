@@ -58,6 +58,12 @@ fn sorted(xs: impl Iterator<Item = f64>) -> Vec<f64> {
     v
 }
 
+/// The median of unsorted values (interpolated between the middle two);
+/// `None` when there are none.
+pub fn median(xs: Vec<f64>) -> Option<f64> {
+    (!xs.is_empty()).then(|| quantile(&sorted(xs.into_iter()), 0.5))
+}
+
 /// Linear-interpolated quantile of sorted data (type 7, as R and NumPy); 0 when empty.
 pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     match sorted.len() {

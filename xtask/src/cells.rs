@@ -2,10 +2,10 @@
 //! fairness views read them: collate's ranked rows (every process of a cell
 //! and the interval `dispenser_core::evidence` gives them) with figures per
 //! number, so cells of different workloads compare, and the cell-level
-//! fairness, switches and CPU (medians over processes). No statement rests
+//! fairness, switches and CPU (medians over processes, from collate). No statement rests
 //! on one process when the cell has several.
 
-use crate::collate::Section;
+use crate::collate::{CellRecords, Section};
 use dispenser_core::evidence::{self, Estimate, Interval, Ratio};
 use dispenser_core::fairness::Fairness;
 use dispenser_core::{Family, Record};
@@ -18,7 +18,7 @@ pub struct Cell<'a> {
     /// The first process's record: names, family, workload.
     pub record: &'a Record,
     /// Every process's record, in process order.
-    pub processes: Vec<&'a Record>,
+    pub processes: CellRecords<'a>,
     /// The cell's median dispense time and its interval, ns (collate's).
     pub estimate: Estimate,
 }
@@ -58,45 +58,28 @@ impl<'a> Cell<'a> {
     /// Each process's samples, ns per number (comparable across workloads).
     pub fn samples_per_number(&self) -> Vec<Vec<f64>> {
         let n = self.numbers();
-        self.processes.iter().map(|r| r.dispense_ns.iter().map(|&x| x as f64 / n).collect()).collect()
+        self.processes.records.iter().map(|r| r.dispense_ns.iter().map(|&x| x as f64 / n).collect()).collect()
     }
 
     /// How evenly the numbers went round: see [`fairness`].
     pub fn fairness(&self) -> Option<Fairness> {
-        fairness(&self.processes)
+        self.processes.fairness()
     }
 
     /// Context switches per number: see [`switches_per_number`].
     pub fn switches_per_number(&self) -> Option<f64> {
-        switches_per_number(&self.processes)
+        self.processes.switches_per_number()
     }
 
     /// CPU ns per number: see [`cpu_ns_per_number`].
     pub fn cpu_ns_per_number(&self) -> Option<f64> {
-        cpu_ns_per_number(&self.processes)
+        self.processes.cpu_ns_per_number()
     }
 
     /// `variant on runtime`.
     pub fn name(&self) -> String {
         format!("{} on {}", self.variant(), self.runtime())
     }
-}
-
-/// A cell's fairness: the median over its processes of each figure (each
-/// process already holds the median over its samples).
-pub fn fairness(processes: &[&Record]) -> Option<Fairness> {
-    let each: Vec<Fairness> = processes.iter().filter_map(|r| r.fairness).collect();
-    Fairness::median(&each)
-}
-
-/// A cell's context switches per number: the median over its processes.
-pub fn switches_per_number(processes: &[&Record]) -> Option<f64> {
-    median(processes.iter().filter_map(|r| r.switches_per_number).collect())
-}
-
-/// A cell's CPU ns per number: the median over its processes.
-pub fn cpu_ns_per_number(processes: &[&Record]) -> Option<f64> {
-    median(processes.iter().filter_map(|r| r.cpu_ns_per_number).collect())
 }
 
 /// Runtime names in report order (OS threads first); others follow in the
@@ -132,18 +115,10 @@ pub fn cells<'a>(section: &Section<'a>) -> Vec<Cell<'a>> {
     let mut cells: Vec<Cell<'a>> = section
         .rows
         .iter()
-        .map(|row| Cell { record: row.record, processes: row.processes.clone(), estimate: row.estimate })
+        .map(|row| Cell { record: row.record, processes: row.cell.clone(), estimate: row.estimate })
         .collect();
     cells.sort_by(|a, b| a.estimate.median.total_cmp(&b.estimate.median));
     cells
-}
-
-fn median(mut xs: Vec<f64>) -> Option<f64> {
-    if xs.is_empty() {
-        return None;
-    }
-    xs.sort_by(f64::total_cmp);
-    Some(dispenser_core::stats::quantile(&xs, 0.5))
 }
 
 #[cfg(test)]
@@ -169,7 +144,10 @@ mod tests {
         let s = sections(&results);
         let cells = cells(&s[0]);
         assert_eq!(cells.len(), 2);
-        assert_eq!((cells[0].variant(), cells[0].processes.len(), cells[0].estimate.processes), ("atomic", 2, 2));
+        assert_eq!(
+            (cells[0].variant(), cells[0].processes.records.len(), cells[0].estimate.processes),
+            ("atomic", 2, 2)
+        );
         assert_eq!(cells[1].estimate.processes, 1);
         let r = ratio(&cells[0], &cells[1]).unwrap();
         assert!(r.point > 3.0 && r.interval.lo > 1.0, "{r:?}");

@@ -10,9 +10,10 @@
 use crate::results::Results;
 use crate::units::thousands;
 use dispenser_core::evidence::{self, Estimate, Interval, Rank, Ratio, Winner};
+use dispenser_core::fairness::Fairness;
 use dispenser_core::latency::LatencyStats;
 use dispenser_core::resources::Resources;
-use dispenser_core::stats::Stats;
+use dispenser_core::stats::{self, Stats};
 use dispenser_core::{Record, Workload};
 
 /// One cell: the records of its processes, in the order they ran.
@@ -89,6 +90,23 @@ impl<'a> CellRecords<'a> {
         })
     }
 
+    /// How evenly the numbers went round: the median over the processes
+    /// of each figure (each process already holds the median over its samples).
+    pub fn fairness(&self) -> Option<Fairness> {
+        let each: Vec<Fairness> = self.records.iter().filter_map(|r| r.fairness).collect();
+        Fairness::median(&each)
+    }
+
+    /// Context switches per number: the median over the processes.
+    pub fn switches_per_number(&self) -> Option<f64> {
+        stats::median(self.records.iter().filter_map(|r| r.switches_per_number).collect())
+    }
+
+    /// CPU ns per number: the median over the processes.
+    pub fn cpu_ns_per_number(&self) -> Option<f64> {
+        stats::median(self.records.iter().filter_map(|r| r.cpu_ns_per_number).collect())
+    }
+
     fn same_cell(a: &Record, b: &Record) -> bool {
         a.runtime == b.runtime
             && a.executor == b.executor
@@ -123,7 +141,7 @@ pub struct Row<'a> {
     /// The cell's first record (names, family, primitive, executor).
     pub record: &'a Record,
     /// Every process's record, in process order (the first is `record`).
-    pub processes: Vec<&'a Record>,
+    pub cell: CellRecords<'a>,
     /// Statistics over every counted sample of every process, by core.
     pub stats: Stats,
     /// What the processes say together: interval, spreads, instability.
@@ -213,7 +231,7 @@ fn section<'a>(all: &[CellRecords<'a>], workload: Workload, cores: Option<usize>
             Row {
                 rank: ranks[i],
                 record: cell.first(),
-                processes: cell.records.clone(),
+                cell: cell.clone(),
                 stats,
                 estimate,
                 resources: cell.resources(),

@@ -2,7 +2,6 @@
 //! figure in plain units (ns, s, KiB) for spreadsheets and scripts. The raw
 //! samples of every process stay in results.json.
 
-use crate::cells;
 use crate::collate::group_cells;
 use crate::results::Results;
 use anyhow::Result;
@@ -79,7 +78,7 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
         let latency =
             |f: fn(&dispenser_core::latency::LatencyStats) -> u64| opt(lat.as_ref().map(|l| f(l).to_string()));
         let shown = failure.unwrap_or(r);
-        let fair = cells::fairness(&cell.records).filter(|_| ok);
+        let fair = cell.fairness().filter(|_| ok);
         let per_number = |v: Option<f64>| opt(v.filter(|_| ok).map(|x| x.to_string()));
         let row: [String; 46] = [
             r.runtime.clone(),
@@ -125,8 +124,8 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
             opt(fair.map(|f| f.longest_run.to_string())),
             opt(fair.map(|f| f.handoff_share.to_string())),
             opt(fair.and_then(|f| f.finish_spread).map(|x| x.to_string())),
-            per_number(cells::switches_per_number(&cell.records)),
-            per_number(cells::cpu_ns_per_number(&cell.records)),
+            per_number(cell.switches_per_number()),
+            per_number(cell.cpu_ns_per_number()),
             opt(shown.error.clone()),
         ];
         w.write_record(&row)?;
