@@ -10,7 +10,13 @@ use crate::{Family, Violation, Workload};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever a field changes meaning or disappears.
-pub const SCHEMA_VERSION: u32 = 1;
+///
+/// - 1: the first records.
+/// - 2: the dispense clock starts at the coordinator's stamp as it opens the
+///   start line (it started at the first consumer's stamp), and CPU time,
+///   context switches and wall time share that one window; records carry
+///   their process index, fairness, `--work` and `--cpus`.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// How the runtime executes consumers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -18,6 +18,7 @@ use comfy_table::{CellAlignment, Table};
 use dispenser_core::evidence::{self, Estimate, Ratio, Verdict};
 use dispenser_core::table::format_ns;
 use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::process::ExitCode;
 
@@ -102,6 +103,21 @@ pub fn machines_line(old: &Results, new: &Results) -> Option<String> {
     })
 }
 
+/// The header line of two runs whose records follow different schemas
+/// (their clocks or fields mean different things); nothing when they agree.
+pub fn schemas_line(old: &Results, new: &Results) -> Option<String> {
+    let schemas = |r: &Results| r.records.iter().map(|r| r.schema).collect::<BTreeSet<_>>();
+    let (o, n) = (schemas(old), schemas(new));
+    let list = |s: &BTreeSet<u32>| s.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+    (o != n).then(|| {
+        format!(
+            "Different record schemas: OLD {}, NEW {}; what a field or the clock measures changed between them (see SCHEMA_VERSION in core/src/record.rs), so a ratio may reflect the definition, not the code.",
+            list(&o),
+            list(&n)
+        )
+    })
+}
+
 fn index(results: &Results) -> BTreeMap<Key, CellRecords<'_>> {
     group_cells(&results.records).into_iter().map(|c| (key(&c), c)).collect()
 }
@@ -121,7 +137,7 @@ fn median(c: &CellRecords) -> String {
 pub fn render(old: &Results, new: &Results) -> String {
     let (old_cells, new_cells) = (index(old), index(new));
     let mut out = String::new();
-    if let Some(line) = machines_line(old, new) {
+    for line in [machines_line(old, new), schemas_line(old, new)].into_iter().flatten() {
         let _ = writeln!(out, "{line}");
     }
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
@@ -353,6 +369,18 @@ mod tests {
         assert!(text.contains("NEW on laptop (Test CPU"), "{text}");
         assert!(text.contains("Only in NEW (1):\n  atomic on sync (threads, 500 ns work), 4x10000"), "{text}");
         assert!(render(&old, &old).lines().all(|l| !l.starts_with("Different machines")));
+    }
+
+    #[test]
+    fn runs_with_different_record_schemas_say_so() {
+        let w = Workload::QUICK;
+        let new = Results::new(RunInfo::default(), None, vec![record("sync", "atomic", w, &[100, 101, 102])]);
+        let mut old = new.clone();
+        old.records[0].schema = 1;
+        let text = render(&old, &new);
+        let head = format!("Different record schemas: OLD 1, NEW {};", dispenser_core::record::SCHEMA_VERSION);
+        assert!(text.starts_with(&head), "{text}");
+        assert!(!render(&new, &new).contains("Different record schemas"));
     }
 
     #[test]
