@@ -3,7 +3,8 @@
 use dispenser_core::variant::{BOUNDED, UNBOUNDED};
 use dispenser_core::{Family, Variant};
 use dispenser_harness::threads::{
-    Crossbeam, Flume, Kanal, StdMpsc, StdSyncChannel, Threads, baseline_variant, channel_variant, counter_variant,
+    Crossbeam, Flume, Kanal, OneshotCrate, StdMpsc, StdSyncChannel, Threads, actor_variant, baseline_variant,
+    channel_variant, counter_variant,
 };
 use std::sync::atomic::AtomicU64;
 
@@ -21,6 +22,13 @@ pub static VARIANTS: &[Variant<Threads>] = &[
     channel_variant::<Threads, Flume, BOUNDED>("flume-bounded", "flume::bounded"),
     channel_variant::<Threads, Kanal, UNBOUNDED>("kanal-unbounded", "kanal::unbounded"),
     channel_variant::<Threads, Kanal, BOUNDED>("kanal-bounded", "kanal::bounded"),
+    // The thread twin of the async runtimes' `oneshot-actor`: the request
+    // channel is the one crossbeam's docs offer threads, the reply the same
+    // `oneshot` crate, received with its blocking `recv`.
+    actor_variant::<Threads, Crossbeam, OneshotCrate, BOUNDED>(
+        "crossbeam-oneshot-actor",
+        "crossbeam_channel::bounded + oneshot::channel",
+    ),
 ];
 
 /// The harness's faulty variants, listed only with `--faults`.

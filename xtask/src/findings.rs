@@ -14,6 +14,9 @@ use dispenser_core::{Family, Workload};
 /// One statement drawn from the data.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
+    /// Where it holds: a workload (`10 x 100,000`), [`ACROSS`] or, for what
+    /// limits every finding, empty. Reports print a heading per group.
+    pub group: String,
     /// The question it answers, e.g. `best channel on OS threads`.
     pub topic: String,
     /// The answer, with its numbers.
@@ -29,6 +32,9 @@ pub enum Sure {
     Separated,
     /// They overlap: the data cannot order the cells.
     Tied,
+    /// The leaders' intervals overlap, so they are named together; what the
+    /// text says of the others carries its own interval.
+    TiedAtTop,
     /// Several comparisons, some separated and some tied (counted in the text).
     Mixed,
     /// Not a comparison: what limits every other finding.
@@ -41,6 +47,7 @@ impl Finding {
         let sure = match self.sure {
             Sure::Separated => "sure: the 95% intervals do not overlap",
             Sure::Tied => "tied: the 95% intervals overlap",
+            Sure::TiedAtTop => "tied at the top: the leaders' 95% intervals overlap",
             Sure::Mixed => "mixed: see the counts",
             Sure::Caveat => "read every finding with this in mind",
         };
@@ -53,13 +60,16 @@ impl Finding {
     }
 }
 
+/// The group of the findings that compare workloads.
+pub const ACROSS: &str = "across workloads";
+
 /// Every finding of a run, workload by workload, then across workloads.
 pub fn findings(sections: &[Section]) -> Vec<Finding> {
     let per_workload: Vec<(Workload, Vec<Cell>)> = sections.iter().map(|s| (s.workload, cells::cells(s))).collect();
     let mut out = Vec::new();
     out.extend(one_process(&per_workload));
     for (w, cells) in &per_workload {
-        let at = |topic: &str| format!("{} ({})", topic, label(*w));
+        let at = |topic: &str| (label(*w), topic.to_string());
         out.extend(family_winner(cells).map(|f| retopic(f, at("fastest family"))));
         for runtime in runtimes(cells) {
             let topic = if is_threads(&runtime, cells) {
@@ -91,6 +101,7 @@ fn one_process(per_workload: &[(Workload, Vec<Cell>)]) -> Option<Finding> {
     let all: Vec<&Cell> = per_workload.iter().flat_map(|(_, c)| c).collect();
     let single = all.iter().filter(|c| c.estimate.processes == 1).count();
     (single > 0).then(|| Finding {
+        group: String::new(),
         topic: "evidence".into(),
         text: format!(
             "{single} of {} cells ran in one process, so their intervals come from that process's samples alone and \
@@ -101,9 +112,32 @@ fn one_process(per_workload: &[(Workload, Vec<Cell>)]) -> Option<Finding> {
     })
 }
 
-fn retopic(mut f: Finding, topic: String) -> Finding {
+fn retopic(mut f: Finding, (group, topic): (String, String)) -> Finding {
+    f.group = group;
     f.topic = topic;
     f
+}
+
+/// The heading reports print over a group: `Workload 10 x 100,000`,
+/// `Across workloads`; none for the ungrouped caveats that come first.
+pub fn heading(group: &str) -> Option<String> {
+    match group {
+        "" => None,
+        ACROSS => Some("Across workloads".into()),
+        workload => Some(format!("Workload {workload}")),
+    }
+}
+
+/// The findings in runs of one group, in order: `(group, findings)`.
+pub fn grouped(findings: &[Finding]) -> Vec<(&str, Vec<&Finding>)> {
+    let mut out: Vec<(&str, Vec<&Finding>)> = Vec::new();
+    for f in findings {
+        match out.last_mut() {
+            Some((group, list)) if *group == f.group => list.push(f),
+            _ => out.push((&f.group, vec![f])),
+        }
+    }
+    out
 }
 
 /// `10 x 100,000`.
@@ -132,7 +166,7 @@ fn compare(a: &Cell, b: &Cell) -> (String, Sure) {
 }
 
 fn finding((text, sure): (String, Sure)) -> Finding {
-    Finding { topic: String::new(), text, sure }
+    Finding { group: String::new(), topic: String::new(), text, sure }
 }
 
 /// The fastest cell matching `keep`, if any (cells come fastest first).
@@ -184,7 +218,7 @@ fn best_channel(cells: &[Cell], runtime: &str) -> Option<Finding> {
         Winner::Tied(ids) => {
             let names: Vec<String> = ids.iter().map(|&i| channels[i].variant().to_string()).collect();
             let top = channels[ids[0]];
-            (format!("{} tie for fastest (best median: {})", names.join(", "), figure(top)), Sure::Tied, top)
+            (format!("{} tie for fastest (best median: {})", names.join(", "), figure(top)), Sure::TiedAtTop, top)
         }
     };
     let mpsc = best(cells, |c| c.variant() == "std-mpsc" && c.record.executor.workers.is_none());
@@ -301,6 +335,7 @@ fn consumers(per_workload: &[(Workload, Vec<Cell>)]) -> Vec<Finding> {
             )
         };
         out.push(Finding {
+            group: ACROSS.into(),
             topic: format!(
                 "{} or {} consumers on {runtime}",
                 thousands(few.consumers as u64),
@@ -395,7 +430,8 @@ mod tests {
             cell("sync", "atomic", few, 4_000_000),
             cell("sync", "atomic", many, 4_010_000),
         ]);
-        let b = about(&fs, "bounded or unbounded (10 x 100,000)");
+        let b = about(&fs, "bounded or unbounded");
+        assert_eq!(b.group, "10 x 100,000");
         assert_eq!(b.sure, Sure::Mixed);
         assert!(b.text.starts_with("of 2 bounded/unbounded pairs, bounded is faster in 0, unbounded in 1, tied in 1"));
         assert_eq!(about(&fs, "mutex or channel on tokio").sure, Sure::Separated);
@@ -404,7 +440,13 @@ mod tests {
         let scale = about(&fs, "10 or 1,000 consumers on tokio");
         assert!(scale.text.contains("4.00× ["), "{}", scale.text);
         let flat = about(&fs, "10 or 1,000 consumers on sync");
-        assert_eq!(flat.sure, Sure::Tied, "{flat:?}");
+        assert_eq!((flat.sure, flat.group.as_str()), (Sure::Tied, ACROSS), "{flat:?}");
+        // The two crossbeam channels on threads tie at the top; the label says
+        // the tie is the leaders', not the whole statement's.
+        let threads = fs.iter().find(|f| f.topic == "best channel on OS threads" && f.group == "10 x 100,000");
+        assert_eq!(threads.map(|f| f.sure), Some(Sure::TiedAtTop), "{fs:#?}");
+        let groups: Vec<&str> = grouped(&fs).into_iter().map(|(g, _)| g).collect();
+        assert_eq!(groups, ["10 x 100,000", "1,000 x 1,000", ACROSS]);
         assert!(flat.text.ends_with("about the same per number"), "{}", flat.text);
         assert!(fs.len() >= 5);
         assert!(fs.iter().all(|f| !f.line().contains('\n')));

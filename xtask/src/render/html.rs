@@ -138,11 +138,17 @@ fn render_findings(out: &mut String, sections: &[Section]) {
     if findings.is_empty() {
         return;
     }
-    out.push_str("<h2>Findings</h2>\n<ul class=\"findings\">\n");
-    for f in findings {
-        let _ = writeln!(out, "<li><b>{}</b>: {}</li>", escape(&f.topic), escape(&f.body()));
+    out.push_str("<h2>Findings</h2>\n");
+    for (group, list) in crate::findings::grouped(&findings) {
+        if let Some(h) = crate::findings::heading(group) {
+            let _ = writeln!(out, "<h3>{}</h3>", escape(&h));
+        }
+        out.push_str("<ul class=\"findings\">\n");
+        for f in list {
+            let _ = writeln!(out, "<li><b>{}</b>: {}</li>", escape(&f.topic), escape(&f.body()));
+        }
+        out.push_str("</ul>\n");
     }
-    out.push_str("</ul>\n");
 }
 
 /// One table row; `prefix` is raw HTML put before the text of one column.

@@ -63,9 +63,17 @@ fn render_findings(out: &mut String, sections: &[Section]) {
     if findings.is_empty() {
         return;
     }
-    out.push_str("\n## Findings\n\n");
-    for f in findings {
-        let _ = writeln!(out, "- **{}**: {}", escape(&f.topic), escape(&f.body()));
+    out.push_str("\n## Findings\n");
+    for (group, list) in crate::findings::grouped(&findings) {
+        match crate::findings::heading(group) {
+            Some(h) => {
+                let _ = writeln!(out, "\n### {}\n", escape(&h));
+            }
+            None => out.push('\n'),
+        }
+        for f in list {
+            let _ = writeln!(out, "- **{}**: {}", escape(&f.topic), escape(&f.body()));
+        }
     }
 }
 

@@ -17,8 +17,17 @@ pub fn render(results: &Results) -> String {
     let findings = crate::findings::findings(&sections);
     if !findings.is_empty() {
         out.push_str("\nFindings\n");
-        for f in findings {
-            let _ = writeln!(out, "  - {}", f.line());
+        for (group, list) in crate::findings::grouped(&findings) {
+            let indent = match crate::findings::heading(group) {
+                Some(h) => {
+                    let _ = writeln!(out, "  {h}");
+                    "    "
+                }
+                None => "  ",
+            };
+            for f in list {
+                let _ = writeln!(out, "{indent}- {}", f.line());
+            }
         }
     }
     if sections.is_empty() {
