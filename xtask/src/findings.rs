@@ -86,6 +86,7 @@ pub fn findings(sections: &[Section]) -> Vec<Finding> {
         }
         out.extend(bounded_vs_unbounded(cells).map(|f| retopic(f, at("bounded or unbounded"))));
         out.extend(threads_vs_tasks(cells).map(|f| retopic(f, at("threads or tasks for a round trip"))));
+        out.extend(actor_vs_round_trip(cells).map(|f| retopic(f, at("actor or plain round trip"))));
         out.extend(
             pair(cells, "parking_lot-mutex", "std-mutex", true).map(|f| retopic(f, at("parking_lot or std Mutex"))),
         );
@@ -292,6 +293,15 @@ fn threads_vs_tasks(cells: &[Cell]) -> Option<Finding> {
     Some(finding(compare(threads, tasks)))
 }
 
+/// The best actor (a one-shot reply per request) against the best plain
+/// round trip on the same runtime and executor, so only the idiom differs:
+/// what its extra allocation and hand-off cost.
+fn actor_vs_round_trip(cells: &[Cell]) -> Option<Finding> {
+    let actor = best(cells, |c| c.family() == Family::Actor)?;
+    let channel = best(cells, |c| c.family() == Family::Channel && c.runtime() == actor.runtime())?;
+    Some(finding(compare(actor, channel)))
+}
+
 /// Variant `a` against variant `b` on the same runtime (OS threads only when
 /// `threads`), the first runtime that has both.
 fn pair(cells: &[Cell], a: &str, b: &str, threads: bool) -> Option<Finding> {
@@ -424,6 +434,7 @@ mod tests {
             cell("tokio", "flume-unbounded", few, 200_000_000),
             cell("tokio", "tokio-mutex", few, 100_000_000),
             cell("tokio", "postage-mpsc", few, 600_000_000),
+            cell("tokio", "oneshot-actor", few, 450_000_000),
             cell("tokio", "tokio-mutex", many, 400_000_000),
             cell("sync", "crossbeam-bounded", many, 3_000_000_000),
             // The same cost per number at 10 and at 1,000 consumers: tied.
@@ -436,6 +447,10 @@ mod tests {
         assert!(b.text.starts_with("of 2 bounded/unbounded pairs, bounded is faster in 0, unbounded in 1, tied in 1"));
         assert_eq!(about(&fs, "mutex or channel on tokio").sure, Sure::Separated);
         assert!(about(&fs, "threads or tasks").text.starts_with("flume-unbounded on tokio"));
+        let actor = about(&fs, "actor or plain round trip");
+        assert_eq!(actor.sure, Sure::Separated, "{actor:?}");
+        assert!(actor.text.starts_with("flume-unbounded on tokio"), "{}", actor.text);
+        assert!(actor.text.contains("faster than oneshot-actor on tokio"), "{}", actor.text);
         assert!(about(&fs, "postage").text.contains("faster than postage-mpsc"));
         let scale = about(&fs, "10 or 1,000 consumers on tokio");
         assert!(scale.text.contains("4.00× ["), "{}", scale.text);
