@@ -247,6 +247,58 @@ fn item_7_a_bad_out_is_refused_before_building_or_printing() {
     }
 }
 
+/// A folder nobody may write in: read-only permissions, and, for root (who
+/// ignores them), the ext4 immutable flag. Undone on drop so the temporary
+/// folder can be removed.
+struct ReadOnly(PathBuf);
+
+impl ReadOnly {
+    /// `None` when this machine lets us write in it whatever we do (root on
+    /// a filesystem without `chattr +i`).
+    fn new(dir: PathBuf) -> Option<Self> {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+        let guard = ReadOnly(dir);
+        if guard.refuses_writes() {
+            return Some(guard);
+        }
+        let immutable = std::process::Command::new("chattr").arg("+i").arg(&guard.0).output();
+        (immutable.is_ok_and(|o| o.status.success()) && guard.refuses_writes()).then_some(guard)
+    }
+
+    fn refuses_writes(&self) -> bool {
+        let probe = self.0.join("probe");
+        let wrote = std::fs::write(&probe, "x").is_ok();
+        let _ = std::fs::remove_file(&probe);
+        !wrote
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::process::Command::new("chattr").arg("-i").arg(&self.0).output();
+        let _ = std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o755));
+    }
+}
+
+#[test]
+fn item_7_a_read_only_out_is_refused_before_building() {
+    let dir = tempfile::tempdir().unwrap();
+    let locked = dir.path().join("read-only");
+    std::fs::create_dir(&locked).unwrap();
+    let Some(guard) = ReadOnly::new(locked.clone()) else {
+        eprintln!("skipped: this machine lets us write in a read-only folder (root without chattr +i)");
+        return;
+    };
+    let started = Instant::now();
+    let out = tiny_bench(&locked).output().unwrap();
+    assert_usage(&out, "cannot write in it");
+    assert!(started.elapsed() < Duration::from_secs(20), "refused before building");
+    assert!(files_in(&locked).is_empty(), "nothing written: {:?}", files_in(&locked));
+    drop(guard);
+}
+
 #[test]
 fn item_9_cells_that_did_not_finish_carry_no_figures() {
     let dir = tempfile::tempdir().unwrap();
