@@ -79,10 +79,14 @@ pub fn is_unstable(between: f64, within: f64) -> bool {
     between > UNSTABLE_FACTOR * within && between > UNSTABLE_FLOOR
 }
 
-/// A ratio of two medians (`new / old`) with its interval.
+/// A ratio of two cells' typical times (`new / old`) with its interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Ratio {
-    /// `median(new) / median(old)`.
+    /// `new / old`: the ratio of the two runs' geometric means of process
+    /// medians, the centre of `interval`, so the point always lies inside
+    /// its own interval (the ratio of pooled medians need not, when one
+    /// process lands apart). When a side has one process: the ratio of the
+    /// pooled medians, with a bootstrap interval around it.
     pub point: f64,
     /// [`CONFIDENCE`] interval of the ratio: Welch's t interval on the two
     /// runs' log process medians (a bootstrap when a side has one process).
@@ -168,10 +172,10 @@ fn ratio_with(old: &[Vec<f64>], new: &[Vec<f64>], seed: u64, resamples: usize) -
     if old.is_empty() || new.is_empty() || m_old <= 0.0 || m_new <= 0.0 {
         return None;
     }
-    let point = m_new / m_old;
-    if let Some(interval) = welch_log_ratio(&process_medians(&old), &process_medians(&new)) {
-        return Some(Ratio { point, interval });
+    if let Some(ratio) = welch_log_ratio(&process_medians(&old), &process_medians(&new)) {
+        return Some(ratio);
     }
+    let point = m_new / m_old;
     let mut rng = StdRng::seed_from_u64(seed);
     let mut scratch = Vec::new();
     let mut ratios: Vec<f64> = (0..resamples)
@@ -286,20 +290,22 @@ fn log_t_interval(medians: &[f64]) -> Option<Interval> {
     Some(Interval { lo: (mean - half).exp(), hi: (mean + half).exp() })
 }
 
-/// Welch's t interval of the ratio of geometric means, new over old.
-fn welch_log_ratio(old: &[f64], new: &[f64]) -> Option<Interval> {
+/// The ratio of geometric means of process medians, new over old, with its
+/// Welch t interval.
+fn welch_log_ratio(old: &[f64], new: &[f64]) -> Option<Ratio> {
     let ((m_old, v_old), (m_new, v_new)) = (log_moments(old)?, log_moments(new)?);
     let (n_old, n_new) = (old.len() as f64, new.len() as f64);
     let (a, b) = (v_old / n_old, v_new / n_new);
     let se = (a + b).sqrt();
     let diff = m_new - m_old;
+    let point = diff.exp();
     if se == 0.0 {
-        return Some(Interval { lo: diff.exp(), hi: diff.exp() });
+        return Some(Ratio { point, interval: Interval { lo: point, hi: point } });
     }
     // Welch-Satterthwaite degrees of freedom.
     let df = (a + b).powi(2) / (a * a / (n_old - 1.0) + b * b / (n_new - 1.0));
     let half = t_quantile(df) * se;
-    Some(Interval { lo: (diff - half).exp(), hi: (diff + half).exp() })
+    Some(Ratio { point, interval: Interval { lo: (diff - half).exp(), hi: (diff + half).exp() } })
 }
 
 /// Two-sided 97.5% quantile of Student's t with `df` degrees of freedom,
@@ -437,6 +443,26 @@ mod tests {
         assert_eq!(estimate(&ps, 42), estimate(&ps, 42));
         assert_eq!(seed_for("sync/atomic/10x100000"), seed_for("sync/atomic/10x100000"));
         assert_ne!(seed_for("a"), seed_for("b"));
+    }
+
+    #[test]
+    fn a_ratio_lies_inside_its_own_interval_when_processes_differ_in_samples() {
+        // Slow processes take fewer samples within the budget. Four
+        // processes of 9 samples at 30 and six of 1 sample at 10: the pooled
+        // median is 30, the geometric mean of process medians about 15.5, and
+        // its Welch interval about [10.7, 22.5]. The ratio of pooled medians
+        // (30) lay outside its own interval; the point is now its centre.
+        let fast: Vec<Vec<f64>> = (0..10).map(|p| vec![1.0 + p as f64 * 0.001; 3]).collect();
+        let slow: Vec<Vec<f64>> = (0..10).map(|p| if p < 4 { vec![30.0; 9] } else { vec![10.0] }).collect();
+        let r = ratio(&fast, &slow, 1).unwrap();
+        assert!(r.interval.contains(r.point), "{r:?}");
+        assert!(!r.interval.contains(30.0), "the pooled medians' ratio lies outside: {r:?}");
+        let log_mean = |ps: &[Vec<f64>]| ps.iter().map(|p| p[0].ln()).sum::<f64>() / ps.len() as f64;
+        let geometric = (log_mean(&slow) - log_mean(&fast)).exp();
+        assert!((r.point - geometric).abs() < 1e-9, "{r:?} against {geometric}");
+        // One process a side: the ratio of the medians, as before.
+        let one = ratio(&[vec![2.0, 2.0, 2.0]], &[vec![6.0, 6.0, 6.0]], 1).unwrap();
+        assert!((one.point - 3.0).abs() < 1e-9, "{one:?}");
     }
 
     #[test]

@@ -69,7 +69,7 @@ struct Xtask {
 pub enum Task {
     /// Build every runtime in release, run every variant on every workload, write the report.
     Bench(BenchArgs),
-    /// Compare two runs cell by cell: NEW/OLD median ratio and a verdict.
+    /// Compare two runs cell by cell: NEW/OLD ratio of typical times and a verdict.
     Compare(CompareArgs),
     /// Render the terminal tables, CSV, Markdown and HTML again from a results file; with several runs (one per machine), one report setting the machines side by side.
     Report(ReportArgs),

@@ -1,5 +1,5 @@
 //! `cargo xtask compare OLD NEW`: per cell (runtime, flavor, workers,
-//! variant, workload), the NEW/OLD ratio of medians with its 95% interval
+//! variant, workload), the NEW/OLD ratio of typical process medians with its 95% interval
 //! and a verdict that calls a change only when the evidence holds across
 //! processes (`dispenser_core::evidence::verdict`); cells found on one side
 //! only are listed. [`aa_summary`] reads two runs of one plan as a noise
