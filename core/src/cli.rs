@@ -120,11 +120,32 @@ pub fn parse<P: Parser>() -> P {
             let _ = e.print();
             std::process::exit(0);
         }
-        let text = e.to_string();
-        let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid arguments");
-        eprintln!("{}", first.trim());
+        eprintln!("{}", one_line(&e.to_string()));
         std::process::exit(2);
     })
+}
+
+/// clap's message folded into one line: the error with its details (the
+/// arguments missing, the possible values, a similar flag's name), without
+/// the usage or the pointer to `--help`. clap reads `-1` as an unknown flag,
+/// and its tip (pass it after `--`) would mislead here, so that line says
+/// instead that a negative number is not a valid value.
+pub fn one_line(clap_message: &str) -> String {
+    let details: Vec<&str> = clap_message
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .filter(|l| !l.is_empty())
+        .collect();
+    let Some(first) = details.first() else { return "error: invalid arguments".into() };
+    let negative = first
+        .split("unexpected argument '-")
+        .nth(1)
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit() || c == '.'));
+    if negative {
+        return format!("{first}: a negative number is not a valid value here");
+    }
+    details.join(" ")
 }
 
 /// What every runtime binary's `main` calls first: [`parse`], then, with
@@ -344,4 +365,44 @@ fn run<C: Send + Sync + 'static>(
         write!(out, "{}", crate::table::render(&records))?;
     }
     Ok(records.iter().all(Record::is_ok))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+    use clap::Parser;
+
+    #[derive(Parser, Debug)]
+    struct Probe {
+        #[arg(long)]
+        processes: Option<u32>,
+        #[arg(long, value_parser = ["table", "json"])]
+        format: Option<String>,
+        #[arg(required = true)]
+        runs: Vec<String>,
+    }
+
+    fn message(argv: &[&str]) -> String {
+        let e = Probe::try_parse_from(std::iter::once("probe").chain(argv.iter().copied())).unwrap_err();
+        one_line(&e.to_string())
+    }
+
+    #[test]
+    fn clap_errors_fold_into_one_line_that_names_what_is_wrong() {
+        let missing = message(&[]);
+        assert!(missing.starts_with("error: the following required arguments were not provided:"), "{missing}");
+        assert!(missing.contains("<RUNS>"), "{missing}");
+        let value = message(&["a", "--format", "xml"]);
+        assert!(value.contains("'xml'") && value.contains("[possible values: table, json]"), "{value}");
+        let negative = message(&["a", "--processes", "-1"]);
+        assert!(negative.ends_with("a negative number is not a valid value here"), "{negative}");
+        assert!(!negative.contains("tip"), "{negative}");
+        let typo = message(&["a", "--procesess", "3"]);
+        assert!(typo.contains("tip: a similar argument exists: '--processes'"), "{typo}");
+        let word = message(&["a", "--processes", "x"]);
+        assert!(word.contains("invalid value 'x'"), "{word}");
+        for line in [missing, value, negative, typo, word] {
+            assert!(!line.contains('\n') && !line.contains("Usage") && !line.contains("--help"), "{line}");
+        }
+    }
 }

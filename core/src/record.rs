@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 /// - 2: the dispense clock starts at the coordinator's stamp as it opens the
 ///   start line (it started at the first consumer's stamp), and CPU time,
 ///   context switches and wall time share that one window; records carry
-///   their process index, fairness, `--work` and `--cpus`.
+///   their process index, fairness, `--work` and `--cpus`. (Records from the
+///   development commits between those changes and this bump, never
+///   released, say 1 but follow 2.)
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// How the runtime executes consumers.

@@ -235,8 +235,9 @@ impl SweepArgs {
             }
             if self.total < c {
                 return Err(UsageError(format!(
-                    "--total {} is too small for {c} consumers: each must take at least one number",
-                    self.total
+                    "--total {} is too small for {c} consumer{}: each must take at least one number",
+                    self.total,
+                    if c == 1 { "" } else { "s" }
                 )));
             }
             if self.total % c != 0 {

@@ -252,8 +252,9 @@ fn section<'a>(all: &[CellRecords<'a>], workload: Workload, cores: Option<usize>
 
 fn notes(w: Workload, cores: usize) -> Vec<String> {
     let mut notes = vec![format!(
-        "{} consumers x {} numbers each = {} numbers per sample, on {cores} logical core{}.",
+        "{} consumer{} x {} numbers each = {} numbers per sample, on {cores} logical core{}.",
         thousands(w.consumers as u64),
+        if w.consumers == 1 { "" } else { "s" },
         thousands(w.per_consumer as u64),
         thousands(w.total()),
         if cores == 1 { "" } else { "s" }

@@ -22,7 +22,10 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         Some(dir) => dir.clone(),
         None => source.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf(),
     };
-    rundir::write_outputs(&out, &results, false)?;
+    // Claimed like bench's --out: a file, a folder it cannot write in or one
+    // a running bench holds is a usage error before anything is written.
+    let claimed = rundir::RunDir::claim(&out)?;
+    rundir::write_outputs(claimed.path(), &results, false)?;
     render::print(&Terminal, &results)?;
     eprintln!("report: {}", out.join("report.html").display());
     Ok(ExitCode::SUCCESS)
@@ -38,9 +41,9 @@ fn merge(args: &ReportArgs) -> Result<ExitCode> {
     let runs = args.results.iter().map(|p| results::load(p)).collect::<Result<Vec<_>, _>>()?;
     let runs = render::machines::name_runs(runs);
     let files = render::machines::report_files(&runs)?;
-    std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
+    let claimed = rundir::RunDir::claim(out)?;
     for (name, bytes) in files {
-        rundir::write_atomic(&out.join(name), &bytes)?;
+        rundir::write_atomic(&claimed.path().join(name), &bytes)?;
     }
     print!("{}", render::machines::render_terminal(&runs));
     eprintln!("report: {}", out.join("report.html").display());

@@ -48,6 +48,10 @@ fn item_1_a_busy_run_folder_is_refused_before_building() {
     assert_usage(&out, "is in use by another run");
     assert!(started.elapsed() < Duration::from_secs(20), "refused before building");
     assert!(!dir.path().join("results.jsonl").exists(), "nothing written into the busy folder");
+    // report does not write into a folder a run holds either.
+    let report = xtask().arg("report").arg(fixture()).arg("--out").arg(dir.path()).output().unwrap();
+    assert_usage(&report, "is in use by another run");
+    assert!(!dir.path().join("report.html").exists(), "no report written into the busy folder");
     drop(lock);
     // Once the other run is done, the folder is free again.
     let out = tiny_bench(dir.path()).args(["--variant", "atomic"]).output().unwrap();
@@ -245,6 +249,11 @@ fn item_7_a_bad_out_is_refused_before_building_or_printing() {
         let out = xtask().args([task, "--out"]).arg(&file).output().unwrap();
         assert_usage(&out, "is a file, not a folder");
     }
+    // report's --out is checked the same way, for one run and for several.
+    let one = xtask().arg("report").arg(fixture()).arg("--out").arg(&file).output().unwrap();
+    assert_usage(&one, "is a file, not a folder");
+    let two = xtask().arg("report").arg(fixture()).arg(fixture()).arg("--out").arg(&file).output().unwrap();
+    assert_usage(&two, "is a file, not a folder");
 }
 
 /// A folder nobody may write in: read-only permissions, and, for root (who
@@ -295,6 +304,10 @@ fn item_7_a_read_only_out_is_refused_before_building() {
     let out = tiny_bench(&locked).output().unwrap();
     assert_usage(&out, "cannot write in it");
     assert!(started.elapsed() < Duration::from_secs(20), "refused before building");
+    for runs in [vec![fixture()], vec![fixture(), fixture()]] {
+        let out = xtask().arg("report").args(&runs).arg("--out").arg(&locked).output().unwrap();
+        assert_usage(&out, "cannot write in it");
+    }
     assert!(files_in(&locked).is_empty(), "nothing written: {:?}", files_in(&locked));
     drop(guard);
 }
