@@ -131,6 +131,10 @@ pub fn summary(ranked: &[&Record]) -> String {
     let mut out = String::new();
     let Some(fastest) = ok.first() else { return out };
     let best = median(fastest);
+    if ok.len() == 1 {
+        let _ = writeln!(out, "Summary\n  {} was the only variant that finished", fastest.variant);
+        return out;
+    }
     let _ = writeln!(out, "Summary\n  {} ran", fastest.variant);
     for r in ok.iter().skip(1) {
         let ratio = if best > 0.0 { median(r) / best } else { f64::INFINITY };

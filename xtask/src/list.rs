@@ -4,6 +4,7 @@
 
 use crate::build::Built;
 use crate::discover::RuntimeCrate;
+use crate::error::UsageError;
 use crate::interrupt::STOP;
 use crate::outcome::{tail, unmeasured};
 use crate::plan::{self, Target, VariantInfo};
@@ -67,6 +68,33 @@ pub fn list_targets(chosen: &[RuntimeCrate], built: &Built, settings: &BenchSett
         }
     }
     (listed, unlisted)
+}
+
+/// `--bench-arg` values go to every runtime process, so every target must
+/// accept them. Each is asked once with `--list`, which parses every flag
+/// (an unknown flag, a value of the wrong type) and exits: a refusal (exit 2)
+/// is the user's mistake, reported as one line before any cell runs, not as
+/// every cell failing. Values checked only when a sample runs (a zero
+/// timeout) still fail each cell, with the binary's message in its record.
+pub fn check_bench_args(listed: &Listed, settings: &BenchSettings) -> Result<(), UsageError> {
+    if settings.bench_args.is_empty() {
+        return Ok(());
+    }
+    for (target, _) in listed {
+        let mut cmd = Command::new(&target.exe);
+        cmd.arg("--list");
+        crate::run::executor_args(&mut cmd, target, settings);
+        let Ok(out) = process::run(cmd, LIST_TIMEOUT, &STOP) else { continue };
+        if matches!(&out.end, End::Exited(s) if s.code() == Some(2)) {
+            let why = out.stderr_tail.iter().map(|l| l.trim()).find(|l| !l.is_empty()).unwrap_or("no reason given");
+            return Err(UsageError(format!(
+                "--bench-arg {}: {} refuses it ({why})",
+                settings.bench_args.join(" "),
+                target.runtime.binary
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Records for a target that could not run at all: one per workload, named `*`.

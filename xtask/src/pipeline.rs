@@ -111,6 +111,7 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
     let built = build::build(&cargo, &root, &chosen)?;
     let seed = req.seed.unwrap_or_else(rand::random);
     let (listed, unlisted) = list::list_targets(&chosen, &built, &req.settings);
+    list::check_bench_args(&listed, &req.settings)?;
     if interrupt::requested() {
         eprintln!("interrupted before any {} ran", req.kind.one_unit());
         return Ok(ExitCode::from(interrupt::exit_status()));

@@ -89,9 +89,11 @@ fn a_cell_past_its_timeout_is_killed_and_recorded() {
 #[test]
 fn a_failing_process_is_recorded_with_its_stderr_and_the_run_goes_on() {
     let dir = tempfile::tempdir().unwrap();
-    // Every process gets an argument it refuses: exit 2, no record.
+    // Every process gets a value it parses but refuses when it runs (the
+    // up-front check of --bench-arg asks `--list`, which only parses):
+    // exit 2, no record.
     let out = tiny_bench(dir.path())
-        .args(["--variant", "atomic", "--workload", "3x100", "--bench-arg=--no-such-option"])
+        .args(["--variant", "atomic", "--workload", "3x100", "--bench-arg=--sample-timeout=0"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -101,7 +103,7 @@ fn a_failing_process_is_recorded_with_its_stderr_and_the_run_goes_on() {
         assert_eq!(r.status, Status::Failed);
         let e = r.error.as_deref().unwrap();
         assert!(e.starts_with("exit status 2 without a record; stderr: "), "{e}");
-        assert!(e.contains("--no-such-option"), "{e}");
+        assert!(e.contains("--sample-timeout must be more than 0"), "{e}");
     }
     assert!(stderr(&out).contains("6 of 6 runs did not succeed"), "{}", stderr(&out));
 }
@@ -159,6 +161,14 @@ fn filters_that_match_nothing_and_bad_options_exit_2_with_one_line() {
     one_line(&["bench", "--runtime", "glommio"], "unknown runtime 'glommio'; known:");
     one_line(&["bench", "--runtime", "sync", "--variant", "zzz*"], "no variant matches --variant 'zzz*'; known:");
     one_line(&["bench", "--frobnicate"], "--frobnicate");
+    // A flag for the runtime binaries that they do not know: refused once,
+    // before any cell runs, not as every cell failing.
+    let scratch = tempfile::tempdir().unwrap();
+    let out_dir = scratch.path().to_string_lossy().into_owned();
+    one_line(
+        &["bench", "--runtime", "sync", "--bench-arg=--bogus", "--out", &out_dir],
+        "--bench-arg --bogus: sync-bench refuses it (error: unexpected argument '--bogus' found)",
+    );
     // The binaries' own limit, refused once before anything is built.
     let started = Instant::now();
     let out = xtask().args(["bench", "--runtime", "smol", "--workers", "2000"]).output().unwrap();

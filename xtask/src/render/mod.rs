@@ -186,6 +186,9 @@ pub fn summary(section: &Section) -> Vec<String> {
             format!("fastest: a tie, the 95% intervals overlap: {}", names.join(", ")),
             format!("{} has the lowest median; against it,", cell_name(first.record)),
         ]
+    } else if picks.is_empty() {
+        // Nothing to set it against: hyperfine's "ran" would dangle.
+        vec![format!("{} was the only cell that finished", cell_name(first.record))]
     } else {
         vec![format!("{} ran", cell_name(first.record))]
     };
@@ -349,5 +352,10 @@ pub mod tests {
         assert!(lines[1].contains("times faster than atomic on sync (threads) [fastest atomic]"), "{lines:?}");
         assert!(lines.last().unwrap().contains("crossbeam-bounded on sync (threads) [fastest channel, slowest]"));
         assert!(lines.iter().any(|l| l.contains("oneshot-actor on tokio (multi-thread, 2 workers) [fastest actor]")));
+        // One cell: nothing to be faster than, and no dangling "ran".
+        let mut one = sample_results();
+        let first = one.records.iter().find(|r| r.is_ok()).unwrap().clone();
+        one.records = vec![first];
+        assert_eq!(summary(&sections(&one)[0]), ["single-thread on sync (threads) was the only cell that finished"]);
     }
 }
