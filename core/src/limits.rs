@@ -49,7 +49,7 @@ pub enum LimitError {
         got: u64,
     },
     /// A number of seconds that is not finite, not positive or too long.
-    #[error("--{flag} must be more than 0 and at most {MAX_SECS} seconds, got {got}")]
+    #[error("--{flag} must be more than 0 and at most {MAX_SECS} seconds, got {got:?}")]
     Seconds {
         /// The flag, without dashes.
         flag: &'static str,
@@ -137,5 +137,8 @@ mod tests {
             assert!(seconds("budget", bad).is_err(), "{bad}");
         }
         assert_eq!(seconds("budget", 1.5), Ok(Duration::from_millis(1500)));
+        // A huge value is echoed short, not as 300 digits.
+        let huge = seconds("sample-timeout", 1e300).unwrap_err().to_string();
+        assert!(huge.ends_with("got 1e300"), "{huge}");
     }
 }

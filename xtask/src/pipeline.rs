@@ -158,7 +158,11 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
             dir.path().display()
         ),
         Kind::Sweep { total, consumer_counts, workers, work, cpus } => {
-            let mut axes = format!("{consumer_counts} consumer counts x {total} total, workers {workers:?}");
+            let mut axes = format!("{consumer_counts} consumer counts x {total} total");
+            // Worker counts are an axis only for runtimes that take them.
+            if listed.iter().any(|(t, _)| t.takes_workers()) {
+                axes.push_str(&format!(", workers {workers:?}"));
+            }
             if work.iter().any(|ns| *ns > 0) {
                 axes.push_str(&format!(", work {work:?} ns"));
             }
