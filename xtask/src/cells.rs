@@ -19,7 +19,7 @@ pub struct Cell<'a> {
     pub record: &'a Record,
     /// Every process's record, in process order.
     pub processes: CellRecords<'a>,
-    /// The cell's median dispense time and its interval, ns (collate's).
+    /// The cell's typical dispense time and its interval, ns (collate's).
     pub estimate: Estimate,
 }
 
@@ -44,12 +44,12 @@ impl<'a> Cell<'a> {
         self.record.workload.total().max(1) as f64
     }
 
-    /// The median, ns per number.
+    /// The point estimate, ns per number.
     pub fn ns_per_number(&self) -> f64 {
-        self.estimate.median / self.numbers()
+        self.estimate.point / self.numbers()
     }
 
-    /// The interval of the median, ns per number.
+    /// The interval of the point estimate, ns per number.
     pub fn interval_per_number(&self) -> Interval {
         let n = self.numbers();
         Interval { lo: self.estimate.interval.lo / n, hi: self.estimate.interval.hi / n }
@@ -110,14 +110,14 @@ pub fn ratio(a: &Cell, b: &Cell) -> Option<Ratio> {
     evidence::ratio(&a.samples_per_number(), &b.samples_per_number(), seed)
 }
 
-/// The ok cells of a section, fastest median first.
+/// The ok cells of a section, fastest point estimate first.
 pub fn cells<'a>(section: &Section<'a>) -> Vec<Cell<'a>> {
     let mut cells: Vec<Cell<'a>> = section
         .rows
         .iter()
         .map(|row| Cell { record: row.record, processes: row.cell.clone(), estimate: row.estimate })
         .collect();
-    cells.sort_by(|a, b| a.estimate.median.total_cmp(&b.estimate.median));
+    cells.sort_by(|a, b| a.estimate.point.total_cmp(&b.estimate.point));
     cells
 }
 

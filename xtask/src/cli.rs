@@ -75,7 +75,7 @@ pub enum Task {
     Report(ReportArgs),
     /// Scaling: chosen variants over consumer counts at a fixed total (and worker counts); writes sweep.html.
     Sweep(SweepArgs),
-    /// The suite's own noise: run bench's plan twice back to back and print the A/A comparison (share of cells called changed, rank correlation, unstable cells).
+    /// The suite's own noise and power: run bench's plan twice back to back; print the A/A comparison (cells called changed, rank correlation, unstable cells) and the share of cells a known injected slowdown (x1.10, x1.25) is seen in.
     Noise(BenchArgs),
 }
 
@@ -150,6 +150,9 @@ pub struct CompareArgs {
     pub old: Option<PathBuf>,
     /// The later run, likewise.
     pub new: Option<PathBuf>,
+    /// Read the two as an A/A pair (two runs of one plan), as `cargo xtask noise` does after running them: false alarms, the detection of a known injected slowdown, minimum detectable effects, interval widths.
+    #[arg(long)]
+    pub aa: bool,
 }
 
 /// Options of `cargo xtask report`.

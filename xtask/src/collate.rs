@@ -2,14 +2,15 @@
 //! (runtime, executor, variant, workload) is measured in several processes,
 //! one record each; its evidence is every process's samples, summarised by
 //! `dispenser_core::evidence` (an interval from the spread between
-//! processes). Ok cells are ranked with ties where intervals overlap, each
-//! with its ratio to the fastest and that ratio's interval; cells with any
+//! processes). Ok cells are sorted by their point estimate and given the
+//! rank ranges pairwise tests allow, each with its ratio to the fastest and
+//! that ratio's interval; cells with any
 //! process that did not finish are kept apart (never ranked, no
 //! statistics). Every report format lays these sections out.
 
 use crate::results::Results;
 use crate::units::thousands;
-use dispenser_core::evidence::{self, Estimate, Interval, Rank, Ratio, Winner};
+use dispenser_core::evidence::{self, Estimate, Rank, Ratio, Winner};
 use dispenser_core::fairness::Fairness;
 use dispenser_core::latency::LatencyStats;
 use dispenser_core::resources::Resources;
@@ -135,8 +136,8 @@ pub fn group_cells(records: &[Record]) -> Vec<CellRecords<'_>> {
 /// A ranked cell.
 #[derive(Debug, Clone)]
 pub struct Row<'a> {
-    /// Its rank: 1 + the cells whose interval lies wholly below its own;
-    /// `tied` when another cell's interval overlaps (shown `≈rank`).
+    /// The ranks the data allow it (from pairwise tests, see
+    /// `dispenser_core::evidence::ranks`), shown `3` or `2–5`.
     pub rank: Rank,
     /// The cell's first record (names, family, primitive, executor).
     pub record: &'a Record,
@@ -150,19 +151,24 @@ pub struct Row<'a> {
     pub resources: Option<Resources>,
     /// Per-request latency over the processes (with `--latency`).
     pub latency: Option<LatencyStats>,
-    /// Median over the fastest median, with its interval (exactly 1 for the fastest).
+    /// Point estimate over the fastest one, with its interval (exactly 1 for the fastest).
     pub ratio: Ratio,
 }
 
 impl Row<'_> {
-    /// `1` or `≈2`: the rank as the tables print it.
-    pub fn rank_label(&self) -> String {
-        if self.rank.tied { format!("≈{}", self.rank.rank) } else { self.rank.rank.to_string() }
+    /// The point estimate per number dispensed, ns.
+    pub fn ns_per_number(&self) -> f64 {
+        self.estimate.point / self.record.workload.total().max(1) as f64
     }
 
-    /// True for the section's fastest median (the reference of every ratio).
+    /// `1` or `2–5`: the rank as the tables print it.
+    pub fn rank_label(&self) -> String {
+        self.rank.label()
+    }
+
+    /// True for the section's fastest point estimate (the reference of every ratio).
     pub fn is_fastest(&self) -> bool {
-        self.ratio.interval == Interval { lo: 1.0, hi: 1.0 } && self.ratio.point == 1.0
+        self.ratio == Ratio::ONE
     }
 }
 
@@ -171,7 +177,7 @@ impl Row<'_> {
 pub struct Section<'a> {
     /// The workload.
     pub workload: Workload,
-    /// Valid cells, by rank then median.
+    /// Valid cells, fastest point estimate first.
     pub rows: Vec<Row<'a>>,
     /// Cells with a process that timed out, failed, hung or was invalid:
     /// never ranked; the record is that process's.
@@ -209,40 +215,33 @@ fn section<'a>(all: &[CellRecords<'a>], workload: Workload, cores: Option<usize>
             None => unranked.push(cell.first()),
         }
     }
-    let intervals: Vec<Interval> = measured.iter().map(|(_, _, e)| e.interval).collect();
-    let ranks = evidence::ranks(&intervals);
-    let mut order: Vec<usize> = (0..measured.len()).collect();
-    order.sort_by(|&a, &b| {
-        ranks[a].rank.cmp(&ranks[b].rank).then(measured[a].1.median_ns.total_cmp(&measured[b].1.median_ns))
-    });
-    let fastest = order.first().map(|&i| measured[i].0.samples_by_process());
-    let rows: Vec<Row<'a>> = order
+    // Sorted by the point estimate, the one figure every view shows.
+    measured.sort_by(|a, b| a.2.point.total_cmp(&b.2.point));
+    let processes: Vec<Vec<Vec<f64>>> = measured.iter().map(|(c, _, _)| c.samples_by_process()).collect();
+    let estimates: Vec<Estimate> = measured.iter().map(|(_, _, e)| *e).collect();
+    let ranks = evidence::ranks(&processes, &estimates);
+    let winner = evidence::winner(&processes, &estimates);
+    let rows: Vec<Row<'a>> = measured
         .iter()
         .enumerate()
-        .map(|(pos, &i)| {
-            let (cell, stats, estimate) = measured[i].clone();
-            let ratio = match (&fastest, pos) {
-                (Some(best), p) if p > 0 => {
-                    evidence::ratio(best, &cell.samples_by_process(), evidence::seed_for(&cell.key()))
-                }
-                _ => None,
+        .map(|(i, (cell, stats, estimate))| {
+            let ratio = match i {
+                0 => None,
+                _ => evidence::ratio(&processes[0], &processes[i], evidence::seed_for(&cell.key())),
             }
-            .unwrap_or(Ratio { point: 1.0, interval: Interval { lo: 1.0, hi: 1.0 } });
+            .unwrap_or(Ratio::ONE);
             Row {
                 rank: ranks[i],
                 record: cell.first(),
                 cell: cell.clone(),
-                stats,
-                estimate,
+                stats: stats.clone(),
+                estimate: *estimate,
                 resources: cell.resources(),
                 latency: cell.latency(),
                 ratio,
             }
         })
         .collect();
-    let medians: Vec<f64> = rows.iter().map(|r| r.stats.median_ns).collect();
-    let row_intervals: Vec<Interval> = rows.iter().map(|r| r.estimate.interval).collect();
-    let winner = evidence::winner(&medians, &row_intervals);
     // Pinned (`--cpus K`), the cells had K cores whatever the machine has.
     let here = || all.iter().filter(|c| c.first().workload == workload);
     let pinned = here().find_map(|c| c.first().settings.cpus);
@@ -315,7 +314,7 @@ mod tests {
         assert_eq!(s.rows[0].stats.samples, 9);
         assert_eq!(s.rows[0].estimate.processes, 3);
         let labels: Vec<String> = s.rows.iter().map(|r| r.rank_label()).collect();
-        assert_eq!(labels, ["≈1", "≈1", "3"]);
+        assert_eq!(labels, ["1–2", "1–2", "3"]);
         assert!(matches!(&s.winner, Some(Winner::Tied(t)) if t.len() == 2));
         assert!(s.rows[2].ratio.interval.lo > 5.0);
     }

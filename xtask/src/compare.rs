@@ -43,7 +43,7 @@ fn verdict_order(v: Verdict) -> u8 {
 /// A cell of both runs, compared.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Change {
-    /// NEW median / OLD median, with its interval.
+    /// NEW / OLD point estimates, with its interval.
     pub ratio: Ratio,
     /// The call.
     pub verdict: Verdict,
@@ -51,6 +51,9 @@ pub struct Change {
     pub old: Estimate,
     /// What NEW's processes say.
     pub new: Estimate,
+    /// The smallest change this pair of runs would call at 80% power (a
+    /// share); `None` when a side has one process.
+    pub detectable: Option<f64>,
 }
 
 /// Compares one cell of two runs; `None` unless both finished with samples.
@@ -62,7 +65,8 @@ pub fn change(old: &CellRecords, new: &CellRecords) -> Option<Change> {
     let seed = evidence::seed_for(&old.key());
     let ratio = evidence::ratio(&o, &n, seed)?;
     let (eo, en) = (evidence::estimate(&o, seed)?, evidence::estimate(&n, seed)?);
-    Some(Change { ratio, verdict: evidence::verdict(&ratio, &eo, &en), old: eo, new: en })
+    let detectable = evidence::min_detectable(&o, &n);
+    Some(Change { ratio, verdict: evidence::verdict(&ratio), old: eo, new: en, detectable })
 }
 
 /// What identifies a cell across runs: workload (consumers, per consumer),
@@ -123,10 +127,10 @@ fn index(results: &Results) -> BTreeMap<Key, CellRecords<'_>> {
 }
 
 /// `3.80 ms [3.71 ms–3.90 ms]`, or the status of a cell that did not finish.
-fn median(c: &CellRecords) -> String {
+fn point(c: &CellRecords) -> String {
     match (c.failure(), c.estimate()) {
         (None, Some(e)) => {
-            format!("{} [{}–{}]", format_ns(e.median), format_ns(e.interval.lo), format_ns(e.interval.hi))
+            format!("{} [{}–{}]", format_ns(e.point), format_ns(e.interval.lo), format_ns(e.interval.hi))
         }
         (Some(f), _) => f.status.as_str().to_uppercase(),
         (None, None) => "NO SAMPLES".into(),
@@ -141,11 +145,12 @@ pub fn render(old: &Results, new: &Results) -> String {
         let _ = writeln!(out, "{line}");
     }
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut detectable: Vec<f64> = Vec::new();
     let mut workloads: Vec<(usize, usize)> = old_cells.keys().chain(new_cells.keys()).map(|k| k.0).collect();
     workloads.sort();
     workloads.dedup();
     for w in workloads {
-        let mut rows: Vec<(Option<Change>, [String; 6])> = Vec::new();
+        let mut rows: Vec<(Option<Change>, [String; 7])> = Vec::new();
         for (k, o) in old_cells.iter().filter(|(k, _)| k.0 == w) {
             let Some(n) = new_cells.get(k) else { continue };
             let label = format!("{} ({}{})", k.1, n.first().executor, knobs(k));
@@ -158,7 +163,11 @@ pub fn render(old: &Results, new: &Results) -> String {
                 (None, None, None) => ("no samples".into(), String::new()),
             };
             *counts.entry(c.map_or("not comparable", |c| verdict_word(c.verdict))).or_default() += 1;
-            let cells = [label, k.4.clone(), median(o), median(n), ratio, verdict];
+            if let Some(d) = c.and_then(|c| c.detectable) {
+                detectable.push(d);
+            }
+            let mde = c.and_then(|c| c.detectable).map_or(String::new(), |d| format!("{:.0}%", d * 100.0));
+            let cells = [label, k.4.clone(), point(o), point(n), ratio, verdict, mde];
             rows.push((c, cells));
         }
         if rows.is_empty() {
@@ -177,15 +186,16 @@ pub fn render(old: &Results, new: &Results) -> String {
         table.load_preset(UTF8_FULL_CONDENSED).set_header([
             "runtime",
             "variant",
-            "OLD median [95%]",
-            "NEW median [95%]",
+            "OLD [95%]",
+            "NEW [95%]",
             "NEW/OLD [95%]",
             "verdict",
+            "MDE",
         ]);
         for (_, cells) in rows {
             table.add_row(cells);
         }
-        for col in 2..5 {
+        for col in [2, 3, 4, 6] {
             if let Some(c) = table.column_mut(col) {
                 c.set_cell_alignment(CellAlignment::Right);
             }
@@ -207,66 +217,152 @@ pub fn render(old: &Results, new: &Results) -> String {
         .iter()
         .map(|k| format!("{} {k}", counts.get(k).copied().unwrap_or(0)))
         .collect();
+    let mde = match detectable.is_empty() {
+        true => String::new(),
+        false => format!(
+            "; median minimum detectable change {:.1}%",
+            dispenser_core::stats::median(detectable).unwrap_or(0.0) * 100.0
+        ),
+    };
     let _ = writeln!(
         out,
-        "\n{}\n(a change counts when the 95% interval of NEW/OLD, from both runs' process medians, excludes 1 \
-         and the change exceeds {:.0}% and the spread between either run's own processes)",
+        "\n{}{mde}\n(a change counts when the 95% interval of NEW/OLD, Welch's t on both runs' log process medians, \
+         excludes 1 and the change exceeds {:.0}%; MDE: the smallest change this pair of runs would call {:.0}% of \
+         the time)",
         totals.join(", "),
-        evidence::NOISE_FLOOR * 100.0
+        evidence::PRACTICAL * 100.0,
+        evidence::POWER * 100.0
     );
     out
 }
 
-/// Two runs of one plan read as a noise measurement (A/A): the share of
-/// cells compare calls changed, the rank correlation of the medians per
-/// workload, and the cells whose processes disagree in either run.
+/// Slowdowns injected into the B run of an A/A pair: what compare must see.
+pub const INJECTED: [f64; 2] = [1.10, 1.25];
+
+/// `b` with every counted sample multiplied by `factor`: a known, uniform
+/// change at the machine's real noise.
+fn scaled(b: &Results, factor: f64) -> Results {
+    let mut out = b.clone();
+    for r in &mut out.records {
+        for ns in &mut r.dispense_ns {
+            *ns = (*ns as f64 * factor).round() as u64;
+        }
+    }
+    out
+}
+
+/// The `q` quantile of `xs` (any order); 0 for none.
+fn quantile_of(mut xs: Vec<f64>, q: f64) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    if xs.is_empty() { 0.0 } else { dispenser_core::stats::quantile(&xs, q) }
+}
+
+/// `12 of 118 (10.2%)`.
+fn share(n: usize, of: usize) -> String {
+    format!("{n} of {of} ({:.1}%)", if of == 0 { 0.0 } else { n as f64 * 100.0 / of as f64 })
+}
+
+/// Two runs of one plan read as a noise measurement (A/A): the false
+/// alarms (cells compare calls changed), how much the cells moved
+/// (|ln(B/A)|), the rank correlation per workload, the power (the share of
+/// cells called slower when B is made 10% and 25% slower), the minimum
+/// detectable change, the interval widths, the spread between processes
+/// by runtime, and the cells flagged unstable in either run.
 pub fn aa_summary(a: &Results, b: &Results) -> String {
     let (a_cells, b_cells) = (index(a), index(b));
     let mut changed = Vec::new();
-    let mut compared = 0usize;
+    let (mut moved, mut detectable, mut half_widths) = (Vec::new(), Vec::new(), Vec::new());
     let mut unstable = Vec::new();
+    let mut between_by_runtime: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     let mut by_workload: BTreeMap<(usize, usize), (Vec<f64>, Vec<f64>)> = BTreeMap::new();
+    let mut compared = Vec::new();
     for (k, ca) in &a_cells {
         let Some(cb) = b_cells.get(k) else { continue };
         let Some(c) = change(ca, cb) else { continue };
-        compared += 1;
+        compared.push(k.clone());
         let name = format!("{} on {} ({}), {}x{}", k.4, k.1, cb.first().executor, k.0.0, k.0.1);
         if c.verdict != Verdict::NoChange {
             changed.push(format!("  {name}: {} {}", verdict_word(c.verdict), format_ratio(&c.ratio)));
         }
+        moved.push(c.ratio.point.ln().abs());
+        detectable.extend(c.detectable);
+        half_widths.extend([c.old.interval.half_width(), c.new.interval.half_width()]);
+        let runtime = format!("{} ({})", k.1, cb.first().executor.flavor);
+        between_by_runtime.entry(runtime).or_default().extend([c.old.between, c.new.between]);
         if c.old.unstable || c.new.unstable {
             unstable.push(format!(
-                "  {name}: processes spread {:.0}% / {:.0}%",
+                "  {name}: processes spread {:.0}% / {:.0}% (log sd)",
                 c.old.between * 100.0,
                 c.new.between * 100.0
             ));
         }
-        let medians = by_workload.entry(k.0).or_default();
-        medians.0.push(c.old.median);
-        medians.1.push(c.new.median);
+        let points = by_workload.entry(k.0).or_default();
+        points.0.push(c.old.point);
+        points.1.push(c.new.point);
     }
+    let n = compared.len();
     let mut out = String::new();
-    let share = if compared == 0 { 0.0 } else { changed.len() as f64 / compared as f64 };
     let _ = writeln!(
         out,
-        "A/A: compare called {} of {compared} cells changed ({:.1}%); an honest suite on a quiet machine stays near 0 and under 5%",
-        changed.len(),
-        share * 100.0
+        "A/A: compare called {} cells changed; an honest suite on a quiet machine stays under 5%",
+        share(changed.len(), n)
+    );
+    let _ = writeln!(
+        out,
+        "A/A: cells moved |ln(B/A)| p50 {:.1}%, p95 {:.1}%",
+        quantile_of(moved.clone(), 0.5) * 100.0,
+        quantile_of(moved, 0.95) * 100.0
     );
     for (w, (x, y)) in &by_workload {
         let rho = evidence::spearman(x, y).map_or("n/a".into(), |r| format!("{r:.3}"));
-        let _ = writeln!(
-            out,
-            "A/A: Spearman rank correlation of the medians, workload {}x{}: {rho} ({} cells)",
-            w.0,
-            w.1,
-            x.len()
-        );
+        let _ = writeln!(out, "A/A: Spearman rank correlation, workload {}x{}: {rho} ({} cells)", w.0, w.1, x.len());
     }
+    for factor in INJECTED {
+        let b_slower = scaled(b, factor);
+        let slower = index(&b_slower);
+        let seen = compared
+            .iter()
+            .filter(|k| {
+                let (Some(ca), Some(cb)) = (a_cells.get(*k), slower.get(*k)) else { return false };
+                change(ca, cb).is_some_and(|c| c.verdict == Verdict::Slower)
+            })
+            .count();
+        let _ = writeln!(out, "Power: B made {factor:.2}x slower is called slower in {}", share(seen, n));
+    }
+    let _ = writeln!(
+        out,
+        "Power: minimum detectable change (80% power) p50 {:.1}%, p90 {:.1}% ({} cells with two processes or more a side)",
+        quantile_of(detectable.clone(), 0.5) * 100.0,
+        quantile_of(detectable.clone(), 0.9) * 100.0,
+        detectable.len()
+    );
+    let _ = writeln!(
+        out,
+        "Intervals: median 95% half-width ±{:.1}% (p90 ±{:.1}%)",
+        quantile_of(half_widths.clone(), 0.5) * 100.0,
+        quantile_of(half_widths, 0.9) * 100.0
+    );
+    let by_runtime: Vec<String> = between_by_runtime
+        .iter()
+        .map(|(r, sds)| format!("{r} {:.1}%", quantile_of(sds.clone(), 0.5) * 100.0))
+        .collect();
+    let all: Vec<f64> = between_by_runtime.values().flatten().copied().collect();
+    let _ = writeln!(
+        out,
+        "Spread between processes (log sd, random effects): median {:.1}%, p90 {:.1}%; by runtime: {}",
+        quantile_of(all.clone(), 0.5) * 100.0,
+        quantile_of(all, 0.9) * 100.0,
+        by_runtime.join(", ")
+    );
     if !changed.is_empty() {
         let _ = writeln!(out, "Called changed:\n{}", changed.join("\n"));
     }
-    let _ = writeln!(out, "Unstable cells (processes disagree far beyond their own spread): {}", unstable.len());
+    let _ = writeln!(
+        out,
+        "Unstable cells (processes disagree significantly and by more than {:.0}%) in either run: {}",
+        evidence::UNSTABLE_SD * 100.0,
+        share(unstable.len(), n)
+    );
     if !unstable.is_empty() {
         let _ = writeln!(out, "{}", unstable.join("\n"));
     }
@@ -288,6 +384,10 @@ pub fn run(args: CompareArgs) -> Result<ExitCode> {
     let new = results::load(&new_path)?;
     println!("OLD: {}\nNEW: {}", old_path.display(), new_path.display());
     print!("{}", render(&old, &new));
+    if args.aa {
+        println!();
+        print!("{}", aa_summary(&old, &new));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -396,7 +496,7 @@ mod tests {
             cell("std-mpsc", [&[901, 902, 903], &[900, 901, 902], &[904, 905, 906]]),
         ]);
         let text = aa_summary(&a, &b);
-        assert!(text.contains("compare called 1 of 3 cells changed (33.3%)"), "{text}");
+        assert!(text.contains("compare called 1 of 3 (33.3%) cells changed"), "{text}");
         assert!(text.contains("workload 4x10000: 1.000 (3 cells)"), "{text}");
         assert!(text.contains("std-mutex on sync (threads), 4x10000: slower"), "{text}");
     }

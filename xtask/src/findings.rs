@@ -1,9 +1,9 @@
 //! Findings: rules that turn a run's sections into plain statements, each
 //! with its numbers and how sure it is, so a report answers the question
 //! the suite exists for before it shows a table. A rule whose cells are not
-//! in the run says nothing. No rule claims a difference the intervals do
-//! not support: where two cells' 95% intervals overlap, the finding says
-//! "tied".
+//! in the run says nothing. No rule claims a difference the data do not
+//! support: where the 95% interval of two cells' ratio (Welch's test on
+//! their process medians) holds 1, the finding says "tied".
 
 use crate::cells::{self, Cell, runtimes};
 use crate::collate::Section;
@@ -21,18 +21,18 @@ pub struct Finding {
     pub topic: String,
     /// The answer, with its numbers.
     pub text: String,
-    /// How sure: whether the intervals separate the cells compared.
+    /// How sure: whether the pairwise test separates the cells compared.
     pub sure: Sure,
 }
 
 /// How far the evidence carries a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sure {
-    /// The 95% intervals of the cells compared do not overlap.
+    /// The 95% interval of the cells' ratio excludes 1.
     Separated,
-    /// They overlap: the data cannot order the cells.
+    /// It holds 1: the data cannot order the cells.
     Tied,
-    /// The leaders' intervals overlap, so they are named together; what the
+    /// The leaders cannot be separated, so they are named together; what the
     /// text says of the others carries its own interval.
     TiedAtTop,
     /// Several comparisons, some separated and some tied (counted in the text).
@@ -45,9 +45,9 @@ impl Finding {
     /// `text (how sure)`: the finding without its topic.
     pub fn body(&self) -> String {
         let sure = match self.sure {
-            Sure::Separated => "sure: the 95% intervals do not overlap",
-            Sure::Tied => "tied: the 95% intervals overlap",
-            Sure::TiedAtTop => "tied at the top: the leaders' 95% intervals overlap",
+            Sure::Separated => "sure: the 95% interval of the ratio excludes 1",
+            Sure::Tied => "tied: the 95% interval of the ratio holds 1",
+            Sure::TiedAtTop => "tied at the top: the leaders cannot be separated",
             Sure::Mixed => "mixed: see the counts",
             Sure::Caveat => "read every finding with this in mind",
         };
@@ -152,18 +152,17 @@ fn figure(c: &Cell) -> String {
     format!("{} {} ns/number [{}–{}]", c.name(), num(c.ns_per_number()), num(iv.lo), num(iv.hi))
 }
 
-/// The two cells compared: "X is r× [lo–hi] faster than Y" when their
-/// intervals are apart, "X and Y are tied" when they overlap.
+/// The two cells compared: "X is r× [lo–hi] faster than Y" when the 95%
+/// interval of their ratio excludes 1, "X and Y are tied" when it holds 1.
 fn compare(a: &Cell, b: &Cell) -> (String, Sure) {
-    let (fast, slow) = if a.estimate.median <= b.estimate.median { (a, b) } else { (b, a) };
-    if fast.estimate.interval.overlaps(&slow.estimate.interval) {
-        return (format!("{} and {} are tied", figure(fast), figure(slow)), Sure::Tied);
+    let (fast, slow) = if a.estimate.point <= b.estimate.point { (a, b) } else { (b, a) };
+    match cells::ratio(fast, slow) {
+        Some(r) if r.separates() => {
+            let times = format!("{}× [{}–{}]", num(r.point), num(r.interval.lo), num(r.interval.hi));
+            (format!("{} is {times} faster than {}", figure(fast), figure(slow)), Sure::Separated)
+        }
+        _ => (format!("{} and {} are tied", figure(fast), figure(slow)), Sure::Tied),
     }
-    let times = match cells::ratio(fast, slow) {
-        Some(r) => format!("{}× [{}–{}]", num(r.point), num(r.interval.lo), num(r.interval.hi)),
-        None => format!("{}×", num(slow.estimate.median / fast.estimate.median)),
-    };
-    (format!("{} is {times} faster than {}", figure(fast), figure(slow)), Sure::Separated)
 }
 
 fn finding((text, sure): (String, Sure)) -> Finding {
@@ -212,22 +211,20 @@ fn best_channel(cells: &[Cell], runtime: &str) -> Option<Finding> {
         // One channel is no answer to "which channel".
         return None;
     }
-    let medians: Vec<f64> = channels.iter().map(|c| c.estimate.median).collect();
-    let intervals: Vec<_> = channels.iter().map(|c| c.estimate.interval).collect();
-    let (lead, sure, top) = match evidence::winner(&medians, &intervals)? {
+    let processes: Vec<Vec<Vec<f64>>> = channels.iter().map(|c| c.processes.samples_by_process()).collect();
+    let estimates: Vec<_> = channels.iter().map(|c| c.estimate).collect();
+    let (lead, sure, top) = match evidence::winner(&processes, &estimates)? {
         Winner::Single(i) => (format!("{} is fastest", figure(channels[i])), Sure::Separated, channels[i]),
         Winner::Tied(ids) => {
             let names: Vec<String> = ids.iter().map(|&i| channels[i].variant().to_string()).collect();
             let top = channels[ids[0]];
-            (format!("{} tie for fastest (best median: {})", names.join(", "), figure(top)), Sure::TiedAtTop, top)
+            (format!("{} tie for fastest (best: {})", names.join(", "), figure(top)), Sure::TiedAtTop, top)
         }
     };
     let mpsc = best(cells, |c| c.variant() == "std-mpsc" && c.record.executor.workers.is_none());
     let gap = match mpsc.filter(|m| m.record.variant != top.record.variant || m.runtime() != top.runtime()) {
         Some(m) => match cells::ratio(top, m) {
-            Some(_) if m.estimate.interval.overlaps(&top.estimate.interval) => {
-                "; std-mpsc on OS threads is tied with it".to_string()
-            }
+            Some(r) if !r.separates() => "; std-mpsc on OS threads is tied with it".to_string(),
             Some(r) => format!(
                 "; std-mpsc on OS threads takes {}× [{}–{}] as long",
                 num(r.point),
@@ -260,10 +257,10 @@ fn bounded_vs_unbounded(cells: &[Cell]) -> Option<Finding> {
         let (text, sure) = compare(b, u);
         match sure {
             Sure::Tied => tied += 1,
-            _ if b.estimate.median < u.estimate.median => bounded += 1,
+            _ if b.estimate.point < u.estimate.point => bounded += 1,
             _ => unbounded += 1,
         }
-        let gap = (b.estimate.median / u.estimate.median).ln().abs();
+        let gap = (b.estimate.point / u.estimate.point).ln().abs();
         if sure == Sure::Separated && widest.as_ref().is_none_or(|(g, _)| gap > *g) {
             widest = Some((gap, text));
         }
@@ -333,8 +330,8 @@ fn consumers(per_workload: &[(Workload, Vec<Cell>)]) -> Vec<Finding> {
         let sharing = |c: &Cell| c.runtime() == runtime && !matches!(c.family(), Family::Baseline | Family::Unknown);
         let (Some(a), Some(b)) = (best(few_cells, sharing), best(many_cells, sharing)) else { continue };
         let Some(r) = cells::ratio(a, b) else { continue };
-        // Tied as everywhere else: the two cells' intervals (per number) overlap.
-        let (verb, sure) = if a.interval_per_number().overlaps(&b.interval_per_number()) {
+        // Tied as everywhere else: the pairwise test cannot separate them.
+        let (verb, sure) = if !r.separates() {
             ("about the same".to_string(), Sure::Tied)
         } else if r.point > 1.0 {
             (format!("{}× [{}–{}] more", num(r.point), num(r.interval.lo), num(r.interval.hi)), Sure::Separated)

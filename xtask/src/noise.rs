@@ -1,9 +1,13 @@
-//! `cargo xtask noise`: the suite measures its own noise. It runs one plan
-//! (bench's options) twice, back to back, into `a/` and `b/` of one folder,
-//! then compares the two runs as an A/A test: on an honest, quiet machine
-//! compare calls almost nothing changed, the medians rank the same way in
-//! both runs, and few cells are unstable. It tells a user how far to trust
-//! their machine before they trust a verdict.
+//! `cargo xtask noise`: the suite measures its own noise and its power. It
+//! runs one plan (bench's options) twice, back to back, into `a/` and `b/`
+//! of one folder, then compares the two runs as an A/A test: on an honest,
+//! quiet machine compare calls almost nothing changed, the cells rank the
+//! same way in both runs, and few cells are unstable. Then it makes B
+//! slower by a known factor (every sample × 1.10, then × 1.25) and counts
+//! the cells compare calls slower: a suite that cries no wolf but cannot
+//! see a 10% regression is blind, not honest. It tells a user how far to
+//! trust their machine before they trust a verdict
+//! (`cargo xtask compare A B --aa` prints the same for any two runs).
 
 use crate::cli::BenchArgs;
 use crate::{bench, build, compare, discover, results};

@@ -94,7 +94,7 @@ pub fn render(section: &Section) -> Result<Option<String>> {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         let err = |e: &dyn std::fmt::Display| anyhow!("drawing the chart: {e}");
         root.fill(&WHITE).map_err(|e| err(&e))?;
-        let caption = format!("{} · median dispense time, whisker min…max (log scale)", super::title(section));
+        let caption = format!("{} · typical dispense time, whisker min…max (log scale)", super::title(section));
         let range = (lo, hi);
         let mut chart =
             band_chart(&root, caption, &labels, label_px, range, "time for all numbers of one sample (log scale)")?;
@@ -109,7 +109,7 @@ pub fn render(section: &Section) -> Result<Option<String>> {
             chart
                 .draw_series(ours.iter().map(|(i, r)| {
                     let mut bar = Rectangle::new(
-                        [(lo, SegmentValue::Exact(band(*i))), (r.stats.median_ns, SegmentValue::Exact(band(*i) + 1))],
+                        [(lo, SegmentValue::Exact(band(*i))), (r.estimate.point, SegmentValue::Exact(band(*i) + 1))],
                         c.filled(),
                     );
                     bar.set_margin(4, 4, 0, 0);
@@ -127,7 +127,7 @@ pub fn render(section: &Section) -> Result<Option<String>> {
             .map_err(|e| err(&e))?;
         chart
             .draw_series(rows.iter().enumerate().map(|(i, r)| {
-                let text = format!("{}  {}", format_ns(r.stats.median_ns), crate::units::times(r.ratio.point));
+                let text = format!("{}  {}", format_ns(r.estimate.point), crate::units::times(r.ratio.point));
                 Text::new(
                     text,
                     (r.stats.max_ns * 1.15, SegmentValue::CenterOf(band(i))),

@@ -23,7 +23,7 @@ pub const COLUMNS: [&str; 46] = [
     "status",
     "processes",
     "samples",
-    "median_ns",
+    "time_ns",
     "ci95_lo_ns",
     "ci95_hi_ns",
     "within_process_spread",
@@ -71,6 +71,7 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
         let stats = cell.stats().filter(|_| ok);
         let stat = |f: fn(&Stats) -> f64| stats.as_ref().map(|s| f(s).to_string()).unwrap_or_default();
         let estimate = cell.estimate().filter(|_| ok);
+        let numbers = r.workload.total().max(1) as f64;
         let est = |f: fn(&evidence::Estimate) -> String| estimate.as_ref().map(f).unwrap_or_default();
         let res = cell.resources().filter(|_| ok);
         let opt = |v: Option<String>| v.unwrap_or_default();
@@ -94,10 +95,10 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
             shown.status.as_str().into(),
             cell.records.len().to_string(),
             cell.records.iter().map(|r| r.dispense_ns.len()).sum::<usize>().to_string(),
-            stat(|s| s.median_ns),
+            est(|e| e.point.to_string()),
             est(|e| e.interval.lo.to_string()),
             est(|e| e.interval.hi.to_string()),
-            est(|e| e.within.to_string()),
+            est(|e| e.within.map(|w| w.to_string()).unwrap_or_default()),
             est(|e| e.between.to_string()),
             est(|e| e.unstable.to_string()),
             stat(|s| s.iqr_ns),
@@ -105,9 +106,9 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
             stat(|s| s.mean_ns),
             stat(|s| s.min_ns),
             stat(|s| s.max_ns),
-            stat(|s| s.ns_per_number),
+            opt(estimate.map(|e| (e.point / numbers).to_string())),
             opt(r.work_share().filter(|_| ok).map(|x| x.to_string())),
-            stat(|s| s.numbers_per_sec),
+            opt(estimate.map(|e| (numbers * 1e9 / e.point).to_string())),
             stat(|s| s.setup_median_ns),
             opt(res.as_ref().map(|x| x.cpu_per_wall.to_string())),
             opt(res.as_ref().map(|x| x.user_cpu_s.to_string())),
@@ -160,9 +161,9 @@ mod tests {
         assert!(rows.iter().all(|r| r.len() == super::COLUMNS.len()));
         let col = |name: &str| super::COLUMNS.iter().position(|c| *c == name).unwrap();
         let timeout = rows.iter().find(|r| &r[col("status")] == "timeout").unwrap();
-        assert_eq!(&timeout[col("median_ns")], "");
+        assert_eq!(&timeout[col("time_ns")], "");
         let atomic = rows.iter().find(|r| &r[col("variant")] == "atomic").unwrap();
-        assert_eq!(atomic[col("median_ns")].parse::<f64>().unwrap(), 3_800_000.0);
+        assert_eq!(atomic[col("time_ns")].parse::<f64>().unwrap(), 3_800_000.0);
         assert_eq!((&atomic[col("work_ns")], &atomic[col("cpus")], &atomic[col("work_share")]), ("0", "", ""));
         assert_eq!(&atomic[col("processes")], "1", "one process");
     }

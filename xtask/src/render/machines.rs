@@ -146,7 +146,7 @@ fn is(r: &Record, runtime: &str, variant: &str) -> bool {
 fn entry(section: Option<&Section>, runtime: &str, variant: &str) -> Entry {
     let Some(s) = section else { return Entry::Missing };
     if let Some(row) = s.rows.iter().find(|r| is(r.record, runtime, variant)) {
-        return Entry::Ranked { ns_per_number: row.stats.ns_per_number, ratio: row.ratio.point };
+        return Entry::Ranked { ns_per_number: row.ns_per_number(), ratio: row.ratio.point };
     }
     match s.unranked.iter().find(|r| is(r, runtime, variant)) {
         Some(r) => Entry::Unranked(r.status.as_str()),
@@ -162,7 +162,7 @@ pub fn findings(section: &Section) -> Vec<String> {
         "fastest: {} on {}, {} per number",
         first.record.variant,
         first.record.runtime_label(),
-        format_ns(first.stats.ns_per_number)
+        format_ns(first.ns_per_number())
     )];
     for family in FAMILY_ORDER.into_iter().filter(|f| *f != first.record.family) {
         if let Some(best) = section.rows.iter().find(|r| r.record.family == family) {

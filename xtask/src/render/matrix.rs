@@ -19,7 +19,7 @@ pub struct Entry {
     pub text: String,
     /// Median over the row's best median.
     pub ratio: f64,
-    /// The row's fastest, or tied with it (intervals overlap).
+    /// The row's fastest, or tied with it (the pairwise test cannot separate them).
     pub best: bool,
 }
 
@@ -57,15 +57,16 @@ pub fn matrix(section: &Section) -> Option<Matrix> {
                 .iter()
                 .map(|col| cells.iter().find(|c| c.variant() == variant && c.runtime() == *col))
                 .collect();
-            let best = row.iter().flatten().min_by(|a, b| a.estimate.median.total_cmp(&b.estimate.median));
+            let best = row.iter().flatten().min_by(|a, b| a.estimate.point.total_cmp(&b.estimate.point));
             let entries = row
                 .iter()
                 .map(|c| {
                     let (c, best) = (c.as_ref()?, best?);
                     Some(Entry {
-                        text: format_ns(c.estimate.median),
-                        ratio: c.estimate.median / best.estimate.median,
-                        best: c.estimate.interval.overlaps(&best.estimate.interval),
+                        text: format_ns(c.estimate.point),
+                        ratio: c.estimate.point / best.estimate.point,
+                        // Tied with the row's best unless the pairwise test separates them.
+                        best: crate::cells::ratio(best, c).is_none_or(|r| !r.separates()),
                     })
                 })
                 .collect();

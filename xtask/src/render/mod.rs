@@ -94,7 +94,7 @@ pub const HEADER: [&str; 11] = [
     "#",
     "runtime (flavor, workers)",
     "variant",
-    "median",
+    "time",
     "95% interval",
     "spread in / between",
     "ns/number",
@@ -112,7 +112,6 @@ pub const UNSTABLE_MARK: &str = " ⚠ unstable";
 
 /// A ranked row's cells, in [`HEADER`] order.
 pub fn row_cells(row: &Row) -> [String; 11] {
-    let s = &row.stats;
     let e = &row.estimate;
     let (cpu, mem) = match &row.resources {
         Some(res) => (format!("{:.2}", res.cpu_per_wall), format_kib(res.peak_rss_kib)),
@@ -120,14 +119,15 @@ pub fn row_cells(row: &Row) -> [String; 11] {
     };
     let variant =
         if e.unstable { format!("{}{UNSTABLE_MARK}", row.record.variant) } else { row.record.variant.clone() };
+    let within = e.within.map_or("–".to_string(), |w| format!("{:.1}%", w * 100.0));
     [
         row.rank_label(),
         row.record.runtime_label(),
         variant,
-        format_ns(s.median_ns),
+        format_ns(e.point),
         format!("{} … {}", format_ns(e.interval.lo), format_ns(e.interval.hi)),
-        format!("{:.1}% / {:.1}%", e.within * 100.0, e.between * 100.0),
-        format_ns_per_number(row.record, s.ns_per_number),
+        format!("{within} / {:.1}%", e.between * 100.0),
+        format_ns_per_number(row.record, row.ns_per_number()),
         if row.is_fastest() { "1.00".into() } else { format_ratio(&row.ratio) },
         cpu,
         mem,
@@ -183,8 +183,8 @@ pub fn summary(section: &Section) -> Vec<String> {
     let mut lines = if tied.len() > 1 {
         let names: Vec<String> = tied.iter().map(|r| cell_name(r.record)).collect();
         vec![
-            format!("fastest: a tie, the 95% intervals overlap: {}", names.join(", ")),
-            format!("{} has the lowest median; against it,", cell_name(first.record)),
+            format!("fastest: a tie, the pairwise tests cannot separate: {}", names.join(", ")),
+            format!("{} has the lowest time; against it,", cell_name(first.record)),
         ]
     } else if picks.is_empty() {
         // Nothing to set it against: hyperfine's "ran" would dangle.
@@ -252,28 +252,32 @@ pub fn header(results: &Results) -> Vec<String> {
 pub const COLUMN_NOTES: [(&str, &str); 11] = [
     (
         "#",
-        "rank: 1 + the cells whose 95% interval lies wholly below this one's; ≈ marks a cell whose interval overlaps another's (the data cannot order them)",
+        "rank, or the range of ranks the data allow (2–4): 1 + the cells clearly faster, up to the cells less those clearly slower; \
+         clearly: Welch's t test on the two cells' log process medians, Holm-corrected over the cell's comparisons",
     ),
     (
-        "median",
-        "median dispense time over every counted sample of every process: the start line opening to the last number taken",
+        "time",
+        "the typical dispense time (the start line opening to the last number taken): the geometric mean of the \
+         processes' medians, the centre of the 95% interval; with one process, the median of its samples",
     ),
     (
         "95% interval",
-        "where the typical process median lies: a t interval over the processes' medians on a log scale (a bootstrap of the samples with one process)",
+        "where the typical time lies: a t interval over the processes' medians on a log scale (a bootstrap of the samples with one process)",
     ),
     (
         "spread in / between",
-        "within: the median process's IQR / median; between: (slowest - fastest process median) / median; ⚠ unstable when between exceeds 3x within and 10%",
+        "standard deviations on the log scale (about relative spreads), split by a random-effects analysis of variance: \
+         within a process (– with one sample per process), and between processes beyond what within explains; \
+         ⚠ unstable when the F test puts between beyond within (p < 0.001) and between exceeds 10%",
     ),
     (
         "ns/number",
-        "median divided by the numbers dispensed per sample; with --work, (N% work) is the share of it that the \
+        "time divided by the numbers dispensed per sample; with --work, (N% work) is the share of it that the \
          work alone takes on min(consumers, cores) cores (one for the baseline)",
     ),
     (
         "× fastest [95%]",
-        "median over the workload's fastest median, with a Welch t interval over both cells' process medians",
+        "time over the workload's fastest time, with a Welch t interval over both cells' process medians",
     ),
     (
         "CPU/wall",
