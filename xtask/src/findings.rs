@@ -7,6 +7,7 @@
 
 use crate::cells::{self, Cell, runtimes};
 use crate::collate::Section;
+use crate::frontier::Among;
 use crate::units::{figures as num, thousands};
 use dispenser_core::evidence::{self, Winner};
 use dispenser_core::{Family, Workload};
@@ -39,6 +40,9 @@ pub enum Sure {
     Mixed,
     /// Not a comparison: what limits every other finding.
     Caveat,
+    /// A trade-off of two costs: the speed claim carries its own interval,
+    /// the CPU figures are medians over processes.
+    Tradeoff,
 }
 
 impl Finding {
@@ -50,6 +54,7 @@ impl Finding {
             Sure::TiedAtTop => "tied at the top: the leaders cannot be separated",
             Sure::Mixed => "mixed: see the counts",
             Sure::Caveat => "read every finding with this in mind",
+            Sure::Tradeoff => "a trade-off: speed with its 95% interval, CPU as medians over processes",
         };
         format!("{} ({sure})", self.text)
     }
@@ -91,6 +96,13 @@ pub fn findings(sections: &[Section]) -> Vec<Finding> {
             pair(cells, "parking_lot-mutex", "std-mutex", true).map(|f| retopic(f, at("parking_lot or std Mutex"))),
         );
         out.extend(postage(cells).map(|f| retopic(f, at("postage"))));
+        for (among, topic) in
+            [(Among::Sharing, "speed against CPU"), (Among::RoundTrips, "speed against CPU, round trips")]
+        {
+            out.extend(
+                crate::frontier::finding(cells, among).map(|text| retopic(finding((text, Sure::Tradeoff)), at(topic))),
+            );
+        }
     }
     out.extend(consumers(&per_workload));
     out

@@ -8,15 +8,18 @@
 //! each step a module the data passes once; `tests/tidy.rs` keeps the
 //! top-level modules free of import cycles.
 
+mod axis;
 mod bench;
 mod build;
 mod cells;
 mod cli;
 mod collate;
 mod compare;
+mod crossover;
 mod discover;
 mod error;
 mod findings;
+mod frontier;
 mod interrupt;
 mod list;
 mod machine;

@@ -126,6 +126,15 @@ fn render_section(out: &mut String, section: &Section) -> Result<()> {
         let _ = writeln!(out, "<pre>Summary\n{}</pre>", escape(&summary.join("\n")));
     }
     super::matrix::render_html(out, section);
+    if let Some(svg) = super::frontier_chart::render(section)? {
+        let _ = writeln!(
+            out,
+            "<h3>Speed against CPU</h3>\n<p class=\"note\">Each cell at its wall and CPU ns per number; the \
+             joined cells are the efficiency frontier: no other cell is both faster and cheaper in CPU.</p>\n\
+             <div class=\"chart\">{}</div>",
+            super::html::inline_svg(&svg)
+        );
+    }
     super::fairness::render_html(out, section)?;
     super::latency::render_html(out, section)?;
     out.push_str("</section>\n");

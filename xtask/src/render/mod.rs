@@ -5,8 +5,10 @@
 //! of which only lays the sections out.
 
 pub mod chart;
+pub mod crossover_chart;
 pub mod csv;
 pub mod fairness;
+pub mod frontier_chart;
 pub mod html;
 pub mod latency;
 pub mod machines;
@@ -84,7 +86,12 @@ pub fn report_files(results: &Results) -> Result<Vec<(String, Vec<u8>)>> {
         for (stem, svg) in &charts {
             files.push((format!("sweep-{stem}.svg"), svg.clone().into_bytes()));
         }
-        files.push(("sweep.html".into(), sweep_html::render(results, &charts).into_bytes()));
+        let crossovers = crate::crossover::crossovers(results);
+        let maps = crossover_chart::render_all(&crossovers, &sweep_chart::machine_line(results))?;
+        for (stem, svg) in &maps {
+            files.push((format!("{stem}.svg"), svg.clone().into_bytes()));
+        }
+        files.push(("sweep.html".into(), sweep_html::render(results, &charts, &crossovers, &maps).into_bytes()));
     }
     Ok(files)
 }

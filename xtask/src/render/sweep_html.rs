@@ -6,6 +6,7 @@
 
 use super::html::{escape, inline_svg, page_end, page_start};
 use super::sweep_chart::{self, Axis, RuntimeSweep};
+use crate::crossover::{self, Crossover};
 use crate::results::Results;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
@@ -62,11 +63,25 @@ pub fn render_terminal(results: &Results) -> String {
         }
         let _ = writeln!(out, "{t}");
     }
+    let flips = crossover::lines(results);
+    if !flips.is_empty() {
+        let _ =
+            writeln!(out, "\nWhere the answer flips (best cell of each side per point, 95% interval of the ratio):");
+        for line in flips {
+            let _ = writeln!(out, "  - {line}");
+        }
+    }
     out
 }
 
-/// sweep.html, with `charts` (file stem, SVG) as rendered for the files.
-pub fn render(results: &Results, charts: &[(String, String)]) -> String {
+/// sweep.html, with `charts` and the crossover `maps` (file stem, SVG) as
+/// rendered for the files, and the `crossovers` they draw.
+pub fn render(
+    results: &Results,
+    charts: &[(String, String)],
+    crossovers: &[Crossover],
+    maps: &[(String, String)],
+) -> String {
     let mut out = String::new();
     page_start(&mut out, "dispenser-bench sweep", "dispenser-bench scaling sweep");
     for line in super::header(results) {
@@ -120,6 +135,23 @@ pub fn render(results: &Results, charts: &[(String, String)]) -> String {
         }
         out.push_str("</tbody>\n</table>\n</section>\n");
     }
+    if !crossovers.is_empty() {
+        out.push_str("<section>\n<h2>Where the answer flips</h2>\n");
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">For each question, the best cell of each side at every swept point (over every \
+             runtime and worker count), set against each other by the 95% interval of their ratio. A flip is \
+             where the faster side changes; tied points (the interval holds 1) lie in the shaded stretches.</p>"
+        );
+        for (_, svg) in maps {
+            let _ = writeln!(out, "<div class=\"chart\">{}</div>", inline_svg(svg));
+        }
+        out.push_str("<ul>\n");
+        for c in crossovers {
+            let _ = writeln!(out, "<li><b>{}</b>: {}</li>", escape(&c.title()), escape(&c.sentence()));
+        }
+        out.push_str("</ul>\n</section>\n");
+    }
     let failed: Vec<String> =
         results.records.iter().filter(|r| r.status != Status::Ok).map(super::failure_line).collect();
     if !failed.is_empty() {
@@ -152,7 +184,8 @@ mod tests {
     #[test]
     fn the_page_has_a_chart_and_a_table_per_runtime() {
         let results = sweep_results();
-        let html = super::render(&results, &render_all(&results).unwrap());
+        let crossovers = crate::crossover::crossovers(&results);
+        let html = super::render(&results, &render_all(&results).unwrap(), &crossovers, &[]);
         let tags = crate::render::html::tests::well_formed(&html);
         assert_eq!(tags.iter().filter(|t| *t == "svg").count(), 2);
         assert_eq!(tags.iter().filter(|t| *t == "table").count(), 2);

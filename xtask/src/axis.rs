@@ -1,0 +1,69 @@
+//! The settings a sweep varies (consumers, work per number, CPUs), as axes
+//! the charts, tables and crossovers share. A leaf: it reads records only.
+
+use crate::results::Results;
+use dispenser_core::Record;
+use std::collections::BTreeSet;
+
+/// What a chart puts along its x axis: one of the settings a sweep varies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Axis {
+    /// Consumers of the cell (`--consumers`).
+    Consumers,
+    /// Busy work per number, ns (`--work`).
+    Work,
+    /// CPUs the process could use (`--cpus`; unpinned: the machine's).
+    Cpus,
+}
+
+impl Axis {
+    /// Every axis, in chart order.
+    pub const ALL: [Axis; 3] = [Axis::Consumers, Axis::Work, Axis::Cpus];
+
+    /// The record's value on this axis.
+    pub fn of(self, r: &Record) -> u64 {
+        match self {
+            Axis::Consumers => r.workload.consumers as u64,
+            Axis::Work => r.settings.work_ns,
+            // Pinned, the process sees K cores; unpinned, the machine's.
+            Axis::Cpus => r.host.logical_cores as u64,
+        }
+    }
+
+    /// The axis's name under a chart.
+    pub fn name(self) -> &'static str {
+        match self {
+            Axis::Consumers => "consumers",
+            Axis::Work => "work per number, ns",
+            Axis::Cpus => "CPUs",
+        }
+    }
+
+    /// Appended to a runtime's file stem: none for consumers (the files a
+    /// sweep always wrote), `-work`, `-cpus`.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Axis::Consumers => "",
+            Axis::Work => "-work",
+            Axis::Cpus => "-cpus",
+        }
+    }
+
+    /// A value as a table column or panel title: `4 cons.`, `1000 ns work`, `2 CPUs`.
+    pub fn label(self, x: u64) -> String {
+        match self {
+            Axis::Consumers => format!("{x} cons."),
+            Axis::Work => format!("{x} ns work"),
+            Axis::Cpus => format!("{x} CPU{}", if x == 1 { "" } else { "s" }),
+        }
+    }
+
+    /// The axes along which `results` vary, in chart order; consumers when
+    /// none does, so a one-point sweep still has its chart.
+    pub fn varied(results: &Results) -> Vec<Axis> {
+        let records: Vec<&Record> = results.records.iter().filter(|r| r.variant != "*").collect();
+        let varies = |a: Axis| records.iter().map(|r| a.of(r)).collect::<BTreeSet<_>>().len() > 1;
+        let axes: Vec<Axis> = Axis::ALL.into_iter().filter(|&a| varies(a)).collect();
+        if axes.is_empty() { vec![Axis::Consumers] } else { axes }
+    }
+}

@@ -1,0 +1,352 @@
+//! Where the answer flips. A sweep measures the same questions (atomic or
+//! lock, lock or channel, ...) at several points along an axis (consumers,
+//! work per number, CPUs); this module finds, for each question and axis,
+//! which side is faster at each point and where that changes. At each point
+//! the best cell of each side (lowest point estimate, over every runtime and
+//! worker count) is set against the other's with the pairwise test of
+//! `dispenser_core::evidence` (the 95% interval of their ratio); a point
+//! where that interval holds 1 is a tie. A flip is where the leading side
+//! changes; it lies between the last point one side led and the first the
+//! other led, with any tied points in between. Everything is computed from
+//! the records, so `cargo xtask report` rebuilds it.
+
+use crate::axis::Axis;
+use crate::collate::{CellRecords, group_cells};
+use crate::results::Results;
+use dispenser_core::evidence::{self, Ratio};
+use dispenser_core::{Family, Record};
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+/// A question the findings ask, as two sides of cells.
+#[derive(Debug, Clone, Copy)]
+pub struct Question {
+    /// `lock or channel`.
+    pub name: &'static str,
+    /// The first side's name, e.g. `lock`.
+    pub a: &'static str,
+    /// The second side's name, e.g. `channel`.
+    pub b: &'static str,
+    /// Is a record's cell on the first side?
+    pub is_a: fn(&Record) -> bool,
+    /// Is it on the second?
+    pub is_b: fn(&Record) -> bool,
+}
+
+/// Shares a counter: neither the baseline (the floor) nor a runtime that did not list.
+fn sharing(r: &Record) -> bool {
+    !matches!(r.family, Family::Baseline | Family::Unknown)
+}
+
+/// The questions, in the order the findings ask them.
+pub const QUESTIONS: [Question; 5] = [
+    Question {
+        name: "atomic or lock",
+        a: "atomic",
+        b: "lock",
+        is_a: |r| r.family == Family::Atomic,
+        is_b: |r| r.family == Family::Lock,
+    },
+    Question {
+        name: "lock or channel",
+        a: "lock",
+        b: "channel",
+        is_a: |r| r.family == Family::Lock,
+        is_b: |r| r.family == Family::Channel,
+    },
+    Question {
+        name: "channel or actor",
+        a: "channel",
+        b: "actor",
+        is_a: |r| r.family == Family::Channel,
+        is_b: |r| r.family == Family::Actor,
+    },
+    Question {
+        name: "threads or tasks",
+        a: "threads",
+        b: "tasks",
+        is_a: |r| sharing(r) && r.executor.workers.is_none(),
+        is_b: |r| sharing(r) && r.executor.workers.is_some(),
+    },
+    Question {
+        name: "bounded or unbounded",
+        a: "bounded",
+        b: "unbounded",
+        is_a: |r| r.variant.ends_with("-bounded"),
+        is_b: |r| r.variant.ends_with("-unbounded"),
+    },
+];
+
+/// Which side leads at a point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lead {
+    /// The first side is faster: the ratio's interval lies above 1.
+    A,
+    /// The second side is faster: it lies below 1.
+    B,
+    /// The interval holds 1: the data cannot order them.
+    Tied,
+}
+
+/// One point of a question along an axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    /// The point's value on the axis.
+    pub x: u64,
+    /// The first side's best cell, `variant on runtime`.
+    pub a_cell: String,
+    /// The second side's best cell.
+    pub b_cell: String,
+    /// The second side's time over the first's, with its interval (above 1: the first is faster).
+    pub ratio: Ratio,
+    /// Who leads.
+    pub lead: Lead,
+}
+
+/// A change of leader between two points of the axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flip {
+    /// The last point the old leader led.
+    pub from: u64,
+    /// The first point the new leader led.
+    pub to: u64,
+    /// The new leader's side name.
+    pub new_leader: &'static str,
+    /// Tied points strictly between `from` and `to`.
+    pub tied_between: Vec<u64>,
+}
+
+/// One question along one axis, with the other varied axes held at `fixed`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Crossover {
+    /// The question.
+    pub question: &'static str,
+    /// Its first side.
+    pub a: &'static str,
+    /// Its second side.
+    pub b: &'static str,
+    /// The axis.
+    pub axis: Axis,
+    /// The values the other varied axes hold.
+    pub fixed: Vec<(Axis, u64)>,
+    /// Points where both sides have a cell, along the axis.
+    pub points: Vec<Point>,
+}
+
+impl Crossover {
+    /// Where the leader changes (ties alone are not a flip: the old leader
+    /// may be back after them).
+    pub fn flips(&self) -> Vec<Flip> {
+        let mut out = Vec::new();
+        let mut last: Option<(&Point, Lead)> = None;
+        let mut tied = Vec::new();
+        for p in &self.points {
+            match (p.lead, last) {
+                (Lead::Tied, _) => tied.push(p.x),
+                (lead, Some((prev, was))) if lead != was => {
+                    out.push(Flip {
+                        from: prev.x,
+                        to: p.x,
+                        new_leader: if lead == Lead::A { self.a } else { self.b },
+                        tied_between: std::mem::take(&mut tied),
+                    });
+                    last = Some((p, lead));
+                }
+                (lead, _) => {
+                    tied.clear();
+                    last = Some((p, lead));
+                }
+            }
+        }
+        out
+    }
+
+    /// `lock or channel by consumers`, with the held axes: `(at 1000 ns work)`.
+    pub fn title(&self) -> String {
+        let fixed: Vec<String> = self.fixed.iter().map(|(a, x)| a.label(*x)).collect();
+        let at = if fixed.is_empty() { String::new() } else { format!(" (at {})", fixed.join(", ")) };
+        format!("{} by {}{at}", self.question, self.axis.name())
+    }
+
+    /// The finding in one line: the leader over runs of points, then the
+    /// flips, e.g. `lock faster at 1–16 cons.; tied at 64 cons.; channel
+    /// faster at 256–1024 cons.; flips between 16 and 256 cons.`.
+    pub fn sentence(&self) -> String {
+        let mut runs: Vec<(Lead, u64, u64)> = Vec::new();
+        for p in &self.points {
+            match runs.last_mut() {
+                Some((lead, _, end)) if *lead == p.lead => *end = p.x,
+                _ => runs.push((p.lead, p.x, p.x)),
+            }
+        }
+        let label = |x: u64| self.axis.label(x);
+        let span = |a: u64, b: u64| {
+            if a == b { label(a) } else { format!("{}–{}", a, label(b)) }
+        };
+        let parts: Vec<String> = runs
+            .iter()
+            .map(|&(lead, a, b)| match lead {
+                Lead::A => format!("{} faster at {}", self.a, span(a, b)),
+                Lead::B => format!("{} faster at {}", self.b, span(a, b)),
+                Lead::Tied => format!("tied at {}", span(a, b)),
+            })
+            .collect();
+        let mut out = parts.join("; ");
+        let flips = self.flips();
+        if flips.is_empty() {
+            out.push_str("; no flip");
+        }
+        for f in flips {
+            let _ = write!(out, "; flips to {} between {} and {}", f.new_leader, f.from, label(f.to));
+        }
+        out
+    }
+}
+
+/// The ok cells of a run, each with its records.
+fn ok_cells(results: &Results) -> Vec<CellRecords<'_>> {
+    group_cells(&results.records).into_iter().filter(|c| c.failure().is_none() && c.first().variant != "*").collect()
+}
+
+/// The best cell of a side among `cells` (lowest point estimate), with it.
+fn best<'a, 'c>(cells: &'c [&'c CellRecords<'a>], side: fn(&Record) -> bool) -> Option<(&'c CellRecords<'a>, f64)> {
+    cells
+        .iter()
+        .filter(|c| side(c.first()))
+        .filter_map(|c| Some((*c, c.estimate()?.point)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// `flume-bounded on tokio (multi-thread, 2 workers)`.
+fn name(c: &CellRecords) -> String {
+    format!("{} on {}", c.first().variant, c.first().runtime_label())
+}
+
+/// Every question along every varied axis of a sweep, for every combination
+/// of the other varied axes' values; only those with two points or more.
+pub fn crossovers(results: &Results) -> Vec<Crossover> {
+    let cells = ok_cells(results);
+    let varied = Axis::varied(results);
+    let mut out = Vec::new();
+    for &axis in &varied {
+        let others: Vec<Axis> = varied.iter().copied().filter(|a| *a != axis).collect();
+        let fixed_of = |c: &CellRecords| -> Vec<(Axis, u64)> { others.iter().map(|a| (*a, a.of(c.first()))).collect() };
+        let contexts: BTreeSet<Vec<(Axis, u64)>> = cells.iter().map(&fixed_of).collect();
+        let xs: BTreeSet<u64> = cells.iter().map(|c| axis.of(c.first())).collect();
+        for fixed in &contexts {
+            for q in &QUESTIONS {
+                let points: Vec<Point> = xs
+                    .iter()
+                    .filter_map(|&x| {
+                        let here: Vec<&CellRecords> =
+                            cells.iter().filter(|c| axis.of(c.first()) == x && &fixed_of(c) == fixed).collect();
+                        let ((a, _), (b, _)) = (best(&here, q.is_a)?, best(&here, q.is_b)?);
+                        let seed = evidence::seed_for(&format!("{}/{}/{}", q.name, a.key(), b.key()));
+                        let ratio = evidence::ratio(&a.samples_by_process(), &b.samples_by_process(), seed)?;
+                        let lead = match (ratio.separates(), ratio.point > 1.0) {
+                            (false, _) => Lead::Tied,
+                            (true, true) => Lead::A,
+                            (true, false) => Lead::B,
+                        };
+                        Some(Point { x, a_cell: name(a), b_cell: name(b), ratio, lead })
+                    })
+                    .collect();
+                if points.len() >= 2 {
+                    out.push(Crossover { question: q.name, a: q.a, b: q.b, axis, fixed: fixed.clone(), points });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The crossover findings as lines: `title: sentence`.
+pub fn lines(results: &Results) -> Vec<String> {
+    crossovers(results).iter().map(|c| format!("{}: {}", c.title(), c.sentence())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::tests::record;
+    use crate::results::{Results, RunInfo};
+    use dispenser_core::Workload;
+
+    /// Three processes of a cell at `consumers` taking about `ms` each.
+    fn cell(variant: &str, family: Family, consumers: u64, ms: f64) -> Vec<Record> {
+        (0..3)
+            .map(|p| {
+                let jitter = [1.0, 1.01, 0.99][p];
+                let ns: Vec<u64> = (0..3).map(|s| (ms * 1e6 * jitter * (1.0 + s as f64 * 0.001)) as u64).collect();
+                let mut r = record("sync", variant, Workload::new(consumers, 1024 / consumers).unwrap(), &ns);
+                r.family = family;
+                r.process = Some(p as u32);
+                r
+            })
+            .collect()
+    }
+
+    /// A built sweep where the lock leads at 1 and 2 consumers, ties at 4
+    /// and the channel leads from 8: the flip is known to lie between 2 and 8.
+    fn built() -> Results {
+        let mut records = Vec::new();
+        for (consumers, lock, channel) in [(1, 1.0, 3.0), (2, 2.0, 3.0), (4, 3.0, 3.0), (8, 6.0, 3.0), (16, 12.0, 3.5)]
+        {
+            records.extend(cell("std-mutex", Family::Lock, consumers, lock));
+            records.extend(cell("crossbeam-bounded", Family::Channel, consumers, channel));
+        }
+        Results::new(RunInfo::default(), None, records)
+    }
+
+    #[test]
+    fn a_known_flip_is_found_where_it_was_built() {
+        let all = crossovers(&built());
+        let c = all.iter().find(|c| c.question == "lock or channel").expect("lock or channel");
+        assert_eq!(c.axis, Axis::Consumers);
+        let leads: Vec<Lead> = c.points.iter().map(|p| p.lead).collect();
+        assert_eq!(leads, [Lead::A, Lead::A, Lead::Tied, Lead::B, Lead::B]);
+        assert_eq!(
+            c.flips(),
+            [Flip { from: 2, to: 8, new_leader: "channel", tied_between: vec![4] }],
+            "{}",
+            c.sentence()
+        );
+        let text = c.sentence();
+        assert!(text.starts_with("lock faster at 1–2 cons.; tied at 4 cons.; channel faster at 8–16 cons."), "{text}");
+        assert!(text.ends_with("flips to channel between 2 and 8 cons."), "{text}");
+        // The ratio at the first point: the channel takes three times as long.
+        assert!((c.points[0].ratio.point - 3.0).abs() < 0.05 && c.points[0].ratio.separates());
+    }
+
+    #[test]
+    fn questions_without_both_sides_say_nothing() {
+        let all = crossovers(&built());
+        assert!(all.iter().all(|c| c.question == "lock or channel" || c.question == "threads or tasks"), "{all:#?}");
+        // Threads on both sides of nothing: every cell here is on threads.
+        assert!(!all.iter().any(|c| c.question == "threads or tasks"));
+    }
+
+    #[test]
+    fn a_lead_that_returns_after_a_tie_is_no_flip() {
+        let c = Crossover {
+            question: "q",
+            a: "x",
+            b: "y",
+            axis: Axis::Work,
+            fixed: vec![],
+            points: [Lead::A, Lead::Tied, Lead::A]
+                .iter()
+                .enumerate()
+                .map(|(i, &lead)| Point {
+                    x: i as u64,
+                    a_cell: String::new(),
+                    b_cell: String::new(),
+                    ratio: Ratio::ONE,
+                    lead,
+                })
+                .collect(),
+        };
+        assert!(c.flips().is_empty());
+        assert!(c.sentence().ends_with("no flip"), "{}", c.sentence());
+    }
+}
