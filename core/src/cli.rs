@@ -66,6 +66,13 @@ pub struct CommonArgs {
     /// the first K of the CPUs it may use [default: not pinned].
     #[arg(long, value_name = "K")]
     pub cpus: Option<u64>,
+    /// Busy threads competing for the cores while the samples run, in a
+    /// separate process (see `dispenser_core::load`) [default: 0, none].
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    pub load: u64,
+    /// Be a load process: spin K threads until stdin closes (started by `--load`).
+    #[arg(long = "spin-for-load", value_name = "K", hide = true)]
+    pub spin_for_load: Option<u64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -156,6 +163,16 @@ pub fn one_line(clap_message: &str) -> String {
 /// may use exits with 2 and one line.
 pub fn parse_and_pin<P: Parser + AsRef<CommonArgs>>() -> P {
     let parsed: P = parse();
+    // A load child only spins: it builds no runtime and runs no variant.
+    if let Some(k) = parsed.as_ref().spin_for_load {
+        match limits::load(k) {
+            Ok(threads) => crate::load::run_child(threads),
+            Err(e) => {
+                eprintln!("error: {e}");
+                std::process::exit(2);
+            }
+        }
+    }
     if let Some(k) = parsed.as_ref().cpus
         && let Err(e) = crate::cpus::pin_first(k)
     {
@@ -246,6 +263,7 @@ impl CommonArgs {
             latency: self.latency,
             work_ns: limits::work_ns(self.work)?,
             cpus: self.pinned_cpus()?,
+            load: limits::load(self.load)?,
         })
     }
 
@@ -307,7 +325,18 @@ pub fn main<C: Send + Sync + 'static>(args: &CommonArgs, runtime: Runtime<C>) ->
     // Every input is checked before anything runs or is printed.
     let checked = args.select(&all).and_then(|v| Ok((v, args.workload()?, args.run_config()?)));
     match checked {
-        Ok((variants, workload, cfg)) => finish(run(args.format, &runtime, &variants, workload, &cfg, &mut out)),
+        Ok((variants, workload, cfg)) => {
+            // Running for every variant, warm-up and primer included; it
+            // stops when `_load` drops, after the last record is written.
+            let _load = match crate::load::Load::start(cfg.load) {
+                Ok(load) => load,
+                Err(e) => {
+                    eprintln!("error: cannot start --load {}: {e}", cfg.load);
+                    return ExitCode::FAILURE;
+                }
+            };
+            finish(run(args.format, &runtime, &variants, workload, &cfg, &mut out))
+        }
         Err(e) => usage_exit(e),
     }
 }

@@ -15,6 +15,7 @@ pub mod evidence;
 pub mod fairness;
 pub mod latency;
 pub mod limits;
+pub mod load;
 pub mod record;
 pub mod resources;
 pub mod runner;

@@ -23,6 +23,9 @@ pub const MAX_WORKERS: u64 = 1024;
 /// Most busy work per number `--work` accepts, ns (1 s: beyond that the
 /// dispenser is noise and a sample would take hours).
 pub const MAX_WORK_NS: u64 = 1_000_000_000;
+/// Most busy threads `--load` starts: far past any core count this suite
+/// meets, well short of exhausting the machine's threads.
+pub const MAX_LOAD: u64 = 256;
 /// Bytes a sample costs per number: the number in a consumer's list (8),
 /// its owner in validation (4) and its latency with `--latency` (4).
 pub const BYTES_PER_NUMBER: u64 = 16;
@@ -95,6 +98,11 @@ pub fn workers(got: u64) -> Result<usize, LimitError> {
 /// `--work`: 0 ..= [`MAX_WORK_NS`] nanoseconds per number.
 pub fn work_ns(got: u64) -> Result<u64, LimitError> {
     count("work", 0, MAX_WORK_NS, got).map(|ns| ns as u64)
+}
+
+/// `--load`: 0 ..= [`MAX_LOAD`] busy threads.
+pub fn load(got: u64) -> Result<usize, LimitError> {
+    count("load", 0, MAX_LOAD, got)
 }
 
 /// `--cpus`: 1 ..= `allowed`, the CPUs the process may use.

@@ -87,6 +87,14 @@ pub struct Settings {
     /// CPUs the process was pinned to (`--cpus`); `None`: not pinned.
     #[serde(default)]
     pub cpus: Option<usize>,
+    /// Busy threads of background load in a separate process while the
+    /// samples ran (`--load`; 0, none, in records written before it existed).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub load: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 fn default_min_samples() -> usize {

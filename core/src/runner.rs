@@ -38,6 +38,8 @@ pub struct RunConfig {
     pub work_ns: u64,
     /// CPUs the process is pinned to, for the record (see [`crate::cpus`]).
     pub cpus: Option<usize>,
+    /// Busy threads of background load while the samples run (see [`crate::load`]).
+    pub load: usize,
 }
 
 /// A runtime: its name, executor, context and variants.
@@ -132,6 +134,7 @@ pub fn run_variant<C: Send + Sync + 'static>(
         latency: cfg.latency,
         work_ns: cfg.work_ns,
         cpus: cfg.cpus,
+        load: cfg.load,
     };
     let mut record = Record::unmeasured(
         runtime.name.to_string(),
@@ -234,6 +237,7 @@ mod tests {
             latency: true,
             work_ns: 0,
             cpus: None,
+            load: 0,
         }
     }
 

@@ -170,6 +170,7 @@ mod tests {
                 latency: false,
                 work_ns: 0,
                 cpus: None,
+                load: 0,
             },
             status,
             error: (status != Status::Ok).then(|| "broke".into()),

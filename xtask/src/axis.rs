@@ -14,11 +14,13 @@ pub enum Axis {
     Work,
     /// CPUs the process could use (`--cpus`; unpinned: the machine's).
     Cpus,
+    /// Busy threads of background load (`--load`).
+    Load,
 }
 
 impl Axis {
     /// Every axis, in chart order.
-    pub const ALL: [Axis; 3] = [Axis::Consumers, Axis::Work, Axis::Cpus];
+    pub const ALL: [Axis; 4] = [Axis::Consumers, Axis::Work, Axis::Cpus, Axis::Load];
 
     /// The record's value on this axis.
     pub fn of(self, r: &Record) -> u64 {
@@ -27,6 +29,7 @@ impl Axis {
             Axis::Work => r.settings.work_ns,
             // Pinned, the process sees K cores; unpinned, the machine's.
             Axis::Cpus => r.host.logical_cores as u64,
+            Axis::Load => r.settings.load as u64,
         }
     }
 
@@ -36,6 +39,7 @@ impl Axis {
             Axis::Consumers => "consumers",
             Axis::Work => "work per number, ns",
             Axis::Cpus => "CPUs",
+            Axis::Load => "busy threads of load",
         }
     }
 
@@ -46,6 +50,7 @@ impl Axis {
             Axis::Consumers => "",
             Axis::Work => "-work",
             Axis::Cpus => "-cpus",
+            Axis::Load => "-load",
         }
     }
 
@@ -55,6 +60,7 @@ impl Axis {
             Axis::Consumers => format!("{x} cons."),
             Axis::Work => format!("{x} ns work"),
             Axis::Cpus => format!("{x} CPU{}", if x == 1 { "" } else { "s" }),
+            Axis::Load => format!("load {x}"),
         }
     }
 

@@ -2,7 +2,7 @@
 //! the checks that turn a mistake into one line on stderr and status 2.
 
 use crate::error::UsageError;
-use crate::results::{BenchSettings, check_cpus, check_work, check_workers};
+use crate::results::{BenchSettings, check_cpus, check_load, check_work, check_workers};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use dispenser_core::Workload;
 use std::path::PathBuf;
@@ -121,6 +121,9 @@ pub struct BenchArgs {
     /// Pin every runtime process to the first K CPUs xtask may use [default: not pinned].
     #[arg(long, value_name = "K")]
     pub cpus: Option<u64>,
+    /// K busy threads (in a separate process) compete for the cores while every cell runs [default: 0, an idle machine].
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    pub load: u64,
     /// Where the run goes, its order, and what every process gets.
     #[command(flatten)]
     pub run: RunArgs,
@@ -190,6 +193,12 @@ pub struct SweepArgs {
     /// CPUs to pin each process to, comma separated: an axis with its own chart [default: not pinned].
     #[arg(long, value_name = "K,K..", value_delimiter = ',')]
     pub cpus: Vec<u64>,
+    /// Busy threads of background load beside each process, comma separated: an axis with its own chart.
+    #[arg(long, value_name = "K,K..", value_delimiter = ',', default_values_t = [0u64])]
+    pub load: Vec<u64>,
+    /// Processes per point, run in rounds: with more than one, every crossover and load finding rests on the spread between processes.
+    #[arg(long, value_name = "R", default_value_t = 1)]
+    pub processes: u64,
     /// Counted samples per point.
     #[arg(long, value_name = "S", default_value_t = SWEEP_DEFAULT_SAMPLES)]
     pub samples: u64,
@@ -218,6 +227,8 @@ pub struct Sweep {
     pub work: Vec<u64>,
     /// CPU counts to pin to, ascending; `[None]`: not pinned.
     pub cpus: Vec<Option<u64>>,
+    /// Busy threads of background load, ascending.
+    pub load: Vec<u64>,
     /// What every cell runs with (`workers`, `work_ns` and `cpus` are set per group).
     pub settings: BenchSettings,
 }
@@ -272,9 +283,13 @@ impl SweepArgs {
         for k in cpus.iter().flatten() {
             check_cpus(*k)?;
         }
+        let load = sorted_unique(&self.load);
+        for &k in &load {
+            check_load(k)?;
+        }
         let settings = BenchSettings {
             workloads: workloads.clone(),
-            processes: 1,
+            processes: self.processes,
             samples: self.samples,
             min_samples: MIN_CELL_SAMPLES,
             warmup: self.warmup,
@@ -286,9 +301,10 @@ impl SweepArgs {
             bench_args: self.run.bench_args.clone(),
             work_ns: 0,
             cpus: None,
+            load: 0,
         }
         .checked()?;
-        Ok(Sweep { workloads, workers, work, cpus, settings })
+        Ok(Sweep { workloads, workers, work, cpus, load, settings })
     }
 }
 
@@ -371,6 +387,7 @@ impl BenchArgs {
             bench_args: self.run.bench_args.clone(),
             work_ns: self.work,
             cpus: self.cpus,
+            load: self.load,
         }
         .checked()
     }

@@ -44,7 +44,12 @@ impl<'a> CellRecords<'a> {
     pub fn key(&self) -> String {
         let r = self.first();
         let (e, s) = (&r.executor, &r.settings);
-        format!("{}/{}/{:?}/{}/{}/{}/{:?}", r.runtime, e.flavor, e.workers, r.variant, r.workload, s.work_ns, s.cpus)
+        let key = format!(
+            "{}/{}/{:?}/{}/{}/{}/{:?}",
+            r.runtime, e.flavor, e.workers, r.variant, r.workload, s.work_ns, s.cpus
+        );
+        // Unloaded cells keep the key (and so the bootstrap seed) they always had.
+        if s.load > 0 { format!("{key}/load{}", s.load) } else { key }
     }
 
     /// Statistics over every counted sample of every process (core's one function).
@@ -115,6 +120,7 @@ impl<'a> CellRecords<'a> {
             && a.workload == b.workload
             && a.settings.work_ns == b.settings.work_ns
             && a.settings.cpus == b.settings.cpus
+            && a.settings.load == b.settings.load
     }
 }
 

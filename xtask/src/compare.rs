@@ -71,13 +71,13 @@ pub fn change(old: &CellRecords, new: &CellRecords) -> Option<Change> {
 
 /// What identifies a cell across runs: workload (consumers, per consumer),
 /// runtime, flavor, workers, variant, work per number and pinned CPUs.
-type Key = ((usize, usize), String, String, Option<usize>, String, u64, Option<usize>);
+type Key = ((usize, usize), String, String, Option<usize>, String, u64, Option<usize>, usize);
 
 fn key(c: &CellRecords) -> Key {
     let r = c.first();
     let w = (r.workload.consumers, r.workload.per_consumer);
     let s = &r.settings;
-    (w, r.runtime.clone(), r.executor.flavor.clone(), r.executor.workers, r.variant.clone(), s.work_ns, s.cpus)
+    (w, r.runtime.clone(), r.executor.flavor.clone(), r.executor.workers, r.variant.clone(), s.work_ns, s.cpus, s.load)
 }
 
 /// `, 500 ns work, 1 CPU`: the knobs of a cell, when it has any.
@@ -88,6 +88,9 @@ fn knobs(k: &Key) -> String {
     }
     if let Some(c) = k.6 {
         out.push_str(&format!(", {c} CPU{}", if c == 1 { "" } else { "s" }));
+    }
+    if k.7 > 0 {
+        out.push_str(&format!(", load {}", k.7));
     }
     out
 }

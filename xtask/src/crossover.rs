@@ -13,6 +13,7 @@
 use crate::axis::Axis;
 use crate::collate::{CellRecords, group_cells};
 use crate::results::Results;
+use crate::units::figures as fig;
 use dispenser_core::evidence::{self, Ratio};
 use dispenser_core::{Family, Record};
 use std::collections::BTreeSet;
@@ -260,9 +261,129 @@ pub fn crossovers(results: &Results) -> Vec<Crossover> {
     out
 }
 
-/// The crossover findings as lines: `title: sentence`.
+/// The crossover findings as lines (`title: sentence`), then what load does.
 pub fn lines(results: &Results) -> Vec<String> {
-    crossovers(results).iter().map(|c| format!("{}: {}", c.title(), c.sentence())).collect()
+    let mut out: Vec<String> = crossovers(results).iter().map(|c| format!("{}: {}", c.title(), c.sentence())).collect();
+    out.extend(load_effects(results));
+    out
+}
+
+/// `1st`, `2nd`, `3rd`, `4th`.
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (1, 11) | (2, 12) | (3, 13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// What background load does, when a sweep varies it: per family, its best
+/// cell under each load against its best cell with none (the slowdown, with
+/// the 95% interval of the ratio), and per runtime and family the cell
+/// whose rank moves most (`under load 2, kanal-bounded falls from 1st to 5th
+/// among channels on sync (threads)`), for every combination of the other
+/// varied axes.
+pub fn load_effects(results: &Results) -> Vec<String> {
+    let varied = Axis::varied(results);
+    if !varied.contains(&Axis::Load) {
+        return Vec::new();
+    }
+    let cells = ok_cells(results);
+    let others: Vec<Axis> = varied.iter().copied().filter(|a| *a != Axis::Load).collect();
+    let fixed_of = |c: &CellRecords| -> Vec<(Axis, u64)> { others.iter().map(|a| (*a, a.of(c.first()))).collect() };
+    let contexts: BTreeSet<Vec<(Axis, u64)>> = cells.iter().map(&fixed_of).collect();
+    let loads: BTreeSet<u64> = cells.iter().map(|c| Axis::Load.of(c.first())).filter(|k| *k > 0).collect();
+    let mut out = Vec::new();
+    for fixed in &contexts {
+        let at: Vec<String> = fixed.iter().map(|(a, x)| a.label(*x)).collect();
+        let at = if at.is_empty() { String::new() } else { format!(" (at {})", at.join(", ")) };
+        let under = |k: u64| -> Vec<&CellRecords> {
+            cells.iter().filter(|c| Axis::Load.of(c.first()) == k && &fixed_of(c) == fixed).collect()
+        };
+        let idle = under(0);
+        for &k in &loads {
+            let busy = under(k);
+            for family in crate::results::FAMILY_ORDER.iter().filter(|f| **f != Family::Baseline) {
+                let (Some(before), Some(after)) = (best_of(&idle, *family), best_of(&busy, *family)) else { continue };
+                let seed = evidence::seed_for(&format!("load/{}/{}", before.key(), after.key()));
+                let Some(r) = evidence::ratio(&before.samples_by_process(), &after.samples_by_process(), seed) else {
+                    continue;
+                };
+                let verdict = match (r.separates(), r.point > 1.0) {
+                    (false, _) => "no clear change".to_string(),
+                    (true, true) => format!("{}× [{}–{}] slower", fig(r.point), fig(r.interval.lo), fig(r.interval.hi)),
+                    (true, false) => {
+                        format!(
+                            "{}× [{}–{}] faster",
+                            fig(1.0 / r.point),
+                            fig(1.0 / r.interval.hi),
+                            fig(1.0 / r.interval.lo)
+                        )
+                    }
+                };
+                out.push(format!(
+                    "load {k}{at}: best {}: {verdict} ({} idle, {} under load)",
+                    family.as_str(),
+                    name(before),
+                    name(after)
+                ));
+            }
+            out.extend(rank_moves(&idle, &busy, k, &at));
+        }
+    }
+    out
+}
+
+/// The best cell of `family` among `cells` (lowest point estimate).
+fn best_of<'c, 'a>(cells: &[&'c CellRecords<'a>], family: Family) -> Option<&'c CellRecords<'a>> {
+    cells
+        .iter()
+        .filter(|c| c.first().family == family)
+        .filter_map(|c| Some((*c, c.estimate()?.point)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(c, _)| c)
+}
+
+/// Per runtime and family with three cells or more, the cell whose rank
+/// moves most between no load and load `k`, when it moves two places or more.
+fn rank_moves(idle: &[&CellRecords], busy: &[&CellRecords], k: u64, at: &str) -> Vec<String> {
+    let group = |c: &CellRecords| (c.first().runtime_label(), c.first().family);
+    let groups: BTreeSet<(String, Family)> = idle.iter().map(|c| group(c)).collect();
+    let mut out = Vec::new();
+    for g in groups {
+        let order = |cs: &[&CellRecords]| -> Vec<String> {
+            let mut v: Vec<(String, f64)> = cs
+                .iter()
+                .filter(|c| group(c) == g)
+                .filter_map(|c| Some((c.first().variant.clone(), c.estimate()?.point)))
+                .collect();
+            v.sort_by(|a, b| a.1.total_cmp(&b.1));
+            v.into_iter().map(|(n, _)| n).collect()
+        };
+        let (before, after) = (order(idle), order(busy));
+        if before.len() < 3 {
+            continue;
+        }
+        let moved = before
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| Some((v, i + 1, after.iter().position(|a| a == v)? + 1)))
+            .max_by_key(|(_, a, b)| a.abs_diff(*b));
+        if let Some((v, a, b)) = moved.filter(|(_, a, b)| a.abs_diff(*b) >= 2) {
+            let verb = if b > a { "falls" } else { "rises" };
+            out.push(format!(
+                "load {k}{at}: {v} {verb} from {} to {} among {}s on {}",
+                ordinal(a),
+                ordinal(b),
+                g.1.as_str(),
+                g.0
+            ));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -324,6 +445,32 @@ mod tests {
         assert!(all.iter().all(|c| c.question == "lock or channel" || c.question == "threads or tasks"), "{all:#?}");
         // Threads on both sides of nothing: every cell here is on threads.
         assert!(!all.iter().any(|c| c.question == "threads or tasks"));
+    }
+
+    #[test]
+    fn load_slowdowns_and_rank_moves_are_reported() {
+        // Three channels: kanal spins, so under load it falls from 1st to 3rd.
+        let mut records = Vec::new();
+        for (load, kanal, flume, std) in [(0, 1.0, 2.0, 3.0), (2, 9.0, 2.2, 3.1)] {
+            for (variant, ms) in [("kanal-bounded", kanal), ("flume-bounded", flume), ("std-mpsc-bounded", std)] {
+                for mut r in cell(variant, Family::Channel, 4, ms) {
+                    r.settings.load = load;
+                    records.push(r);
+                }
+            }
+        }
+        let results = Results::new(RunInfo::default(), None, records);
+        let text = load_effects(&results).join("\n");
+        assert!(text.contains("load 2: best channel: 2.20× ["), "{text}");
+        assert!(
+            text.contains("slower (kanal-bounded on sync (threads) idle, flume-bounded on sync (threads) under load)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("load 2: kanal-bounded falls from 1st to 3rd among channels on sync (threads)"),
+            "{text}"
+        );
+        assert_eq!(ordinal(1) + &ordinal(2) + &ordinal(3) + &ordinal(11) + &ordinal(22), "1st2nd3rd11th22nd");
     }
 
     #[test]

@@ -84,6 +84,7 @@ pub fn unmeasured(
         latency: settings.latency,
         work_ns: settings.work_ns,
         cpus: settings.cpus.map(|k| k as usize),
+        load: settings.load as usize,
     };
     Record {
         status,
@@ -131,6 +132,7 @@ pub mod tests {
             bench_args: vec!["--sample-timeout=9".into()],
             work_ns: 0,
             cpus: None,
+            load: 0,
         }
     }
 

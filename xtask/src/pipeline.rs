@@ -38,6 +38,8 @@ pub enum Kind {
         work: Vec<u64>,
         /// CPU counts to pin to (`[None]`: not pinned).
         cpus: Vec<Option<u64>>,
+        /// Busy threads of background load.
+        load: Vec<u64>,
     },
 }
 
@@ -157,7 +159,7 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
             if listed.len() == 1 { "" } else { "s" },
             dir.path().display()
         ),
-        Kind::Sweep { total, consumer_counts, workers, work, cpus } => {
+        Kind::Sweep { total, consumer_counts, workers, work, cpus, load } => {
             let mut axes = format!("{consumer_counts} consumer counts x {total} total");
             // Worker counts are an axis only for runtimes that take them.
             if listed.iter().any(|(t, _)| t.takes_workers()) {
@@ -169,6 +171,9 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
             if cpus.iter().any(Option::is_some) {
                 let cpus: Vec<u64> = cpus.iter().flatten().copied().collect();
                 axes.push_str(&format!(", pinned to {cpus:?} CPUs"));
+            }
+            if load.iter().any(|k| *k > 0) {
+                axes.push_str(&format!(", load {load:?} busy threads"));
             }
             eprintln!(
                 "dispenser-bench sweep: {planned} points ({axes}), order --seed {seed}, results in {}",
@@ -202,6 +207,13 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
             }
             if let Some(k) = g.knobs.cpus {
                 what.push_str(&format!(", pinned to {k} CPU{}", if k == 1 { "" } else { "s" }));
+            }
+            if g.knobs.load > 0 {
+                what.push_str(&format!(
+                    ", {} busy thread{} of load",
+                    g.knobs.load,
+                    if g.knobs.load == 1 { "" } else { "s" }
+                ));
             }
             eprintln!("-- {what}: {} points", g.cells.len());
         }

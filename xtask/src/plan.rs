@@ -133,17 +133,25 @@ pub struct Knobs {
     pub work_ns: u64,
     /// `--cpus` (`None`: not pinned).
     pub cpus: Option<u64>,
+    /// `--load` busy threads (0: none).
+    pub load: u64,
 }
 
 impl Knobs {
     /// The knobs `settings` ask for.
     pub fn of(settings: &BenchSettings) -> Knobs {
-        Knobs { workers: settings.workers, work_ns: settings.work_ns, cpus: settings.cpus }
+        Knobs { workers: settings.workers, work_ns: settings.work_ns, cpus: settings.cpus, load: settings.load }
     }
 
     /// `settings` with these knobs.
     pub fn apply(self, settings: &BenchSettings) -> BenchSettings {
-        BenchSettings { workers: self.workers, work_ns: self.work_ns, cpus: self.cpus, ..settings.clone() }
+        BenchSettings {
+            workers: self.workers,
+            work_ns: self.work_ns,
+            cpus: self.cpus,
+            load: self.load,
+            ..settings.clone()
+        }
     }
 
     /// ` --workers 2 --work 500 --cpus 1`: the knobs that differ from none, as flags.
@@ -157,6 +165,9 @@ impl Knobs {
         }
         if let Some(k) = self.cpus {
             out.push_str(&format!(" --cpus {k}"));
+        }
+        if self.load > 0 {
+            out.push_str(&format!(" --load {}", self.load));
         }
         out
     }
@@ -271,9 +282,12 @@ pub fn sweep(
         // bench's planner: the filters, and a usage error when they match nothing.
         let cells = cells(&one, globs, &sweep.workloads, seed)
             .or_else(|e| if listed.len() > 1 && is_usage(&e) { Ok(Vec::new()) } else { Err(e) })?;
-        for &work_ns in &sweep.work {
-            for &cpus in &sweep.cpus {
-                let knobs = Knobs { workers: None, work_ns, cpus };
+        let knob_sets = sweep.work.iter().flat_map(|&work_ns| {
+            sweep.cpus.iter().flat_map(move |&cpus| sweep.load.iter().map(move |&load| (work_ns, cpus, load)))
+        });
+        for (work_ns, cpus, load) in knob_sets {
+            let knobs = Knobs { workers: None, work_ns, cpus, load };
+            {
                 if !target.takes_workers() {
                     group(knobs, cells.clone());
                     continue;
@@ -296,8 +310,14 @@ pub fn sweep(
         return Err(usage(format!("no variant of the chosen runtimes matches --variant {}", asked.join(", "))));
     }
     groups.sort_by_key(|g| g.knobs);
+    let processes = sweep.settings.processes.max(1) as u32;
     for (i, g) in groups.iter_mut().enumerate() {
-        shuffle(&mut g.cells, seed.wrapping_add(i as u64));
+        if processes > 1 {
+            // As in bench: every point once per round, each round shuffled.
+            g.cells = rounds(&g.cells, processes, seed.wrapping_add(i as u64));
+        } else {
+            shuffle(&mut g.cells, seed.wrapping_add(i as u64));
+        }
     }
     Ok(groups)
 }
@@ -446,7 +466,7 @@ mod tests {
         let s = crate::cli::tests::sweep_args(&args).sweep().unwrap();
         assert_eq!((s.work.as_slice(), s.cpus.as_slice()), ([0, 500].as_slice(), [Some(1)].as_slice()));
         let knobs: Vec<Knobs> = sweep(&listed, &[], &s, 1).unwrap().iter().map(|g| g.knobs).collect();
-        let k = |workers, work_ns| Knobs { workers, work_ns, cpus: Some(1) };
+        let k = |workers, work_ns| Knobs { workers, work_ns, cpus: Some(1), load: 0 };
         assert_eq!(knobs, [k(None, 0), k(None, 500), k(Some(2), 0), k(Some(2), 500)]);
         assert_eq!(k(Some(2), 500).flags(), " --workers 2 --work 500 --cpus 1");
         let applied = k(Some(2), 500).apply(&s.settings);

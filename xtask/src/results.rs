@@ -57,6 +57,9 @@ pub struct BenchSettings {
     /// CPUs every process is pinned to (`--cpus`; a sweep sets it per group).
     #[serde(default)]
     pub cpus: Option<u64>,
+    /// Busy threads of background load beside every process (`--load`; a sweep sets it per group).
+    #[serde(default)]
+    pub load: u64,
 }
 
 fn one() -> u64 {
@@ -84,6 +87,7 @@ impl BenchSettings {
             check_workers(k)?;
         }
         check_work(self.work_ns)?;
+        check_load(self.load)?;
         if let Some(k) = self.cpus {
             check_cpus(k)?;
         }
@@ -104,6 +108,11 @@ pub fn check_workers(k: u64) -> Result<(), UsageError> {
 /// `--work NS` within core's limit.
 pub fn check_work(ns: u64) -> Result<(), UsageError> {
     limits::work_ns(ns).map(drop).map_err(UsageError::from)
+}
+
+/// `--load K`: 0 ..= `MAX_LOAD` busy threads, checked before anything is built.
+pub fn check_load(k: u64) -> Result<(), UsageError> {
+    limits::load(k).map(drop).map_err(UsageError::from)
 }
 
 /// `--cpus K` within the CPUs this process may use (the runtime processes
@@ -265,6 +274,7 @@ pub mod tests {
                 latency: false,
                 work_ns: 0,
                 cpus: None,
+                load: 0,
             },
             status: Status::Ok,
             error: None,

@@ -62,6 +62,9 @@ pub fn executor_args(cmd: &mut Command, target: &Target, settings: &BenchSetting
     if let Some(k) = settings.cpus {
         cmd.args(["--cpus", &k.to_string()]);
     }
+    if settings.load > 0 {
+        cmd.args(["--load", &settings.load.to_string()]);
+    }
     cmd.args(&settings.bench_args);
 }
 

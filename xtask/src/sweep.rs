@@ -22,6 +22,7 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
             workers: sweep.workers.clone(),
             work: sweep.work.clone(),
             cpus: sweep.cpus.clone(),
+            load: sweep.load.clone(),
         },
         runtimes: args.runtimes,
         settings: sweep.settings.clone(),

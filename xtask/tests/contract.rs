@@ -166,6 +166,9 @@ fn check_bad_input(t: &Target) {
         vec!["--work", "2000000000"],
         vec!["--cpus", "0"],
         vec!["--cpus", "100000"],
+        vec!["--load", "-1"],
+        vec!["--load", "100000"],
+        vec!["--load", "x"],
     ];
     if t.takes_workers {
         cases.extend([vec!["--workers", "0"], vec!["--workers", "5000"], vec!["--workers", "x"]]);
@@ -250,6 +253,21 @@ fn check_work_and_one_cpu(t: &Target, names: &[String]) {
     }
 }
 
+/// `--load 1` runs the samples beside a busy thread in a child process:
+/// the record says so, the cell is ok, and the child is gone when the
+/// binary exits.
+fn check_load(t: &Target, names: &[String]) {
+    let args = ["--variant", &names[0], "--load", "1", "--consumers", "2", "--per-consumer", "1000"];
+    let out = t.run(&[&args[..], &["--samples", "3", "--warmup", "0", "--format", "json"]].concat());
+    let on = format!("{} --load 1", t.name());
+    assert_eq!(out.status.code(), Some(0), "{on}: {}", stderr(&out));
+    let records = records(&out);
+    assert_eq!(records.len(), 1, "{on}");
+    assert_eq!((records[0].status, records[0].settings.load), (Status::Ok, 1), "{on}: {:?}", records[0].error);
+    let left = Command::new("pgrep").args(["-f", "--", "--spin-for-load"]).output().expect("pgrep runs");
+    assert!(left.stdout.is_empty(), "{on}: a load process outlived its binary: {}", stdout_lines(&left).join(" "));
+}
+
 /// Without `--format` a binary prints the human table: ranked rows and the
 /// machine line, progress on stderr.
 fn check_table_is_the_default(t: &Target, names: &[String]) {
@@ -314,6 +332,7 @@ fn every_runtime_binary_keeps_the_contract() {
         check_bad_input(&t);
         check_every_variant_valid(&t, &names);
         check_work_and_one_cpu(&t, &names);
+        check_load(&t, &names);
         check_table_is_the_default(&t, &names);
         check_faults(&t);
         #[cfg(unix)]

@@ -96,6 +96,23 @@ pub fn ns_per_number(r: &Record) -> Option<f64> {
     Stats::compute(&r.dispense_ns, &r.setup_ns, r.workload.total()).filter(|_| r.is_ok()).map(|s| s.ns_per_number)
 }
 
+/// The point of one cell at `x` from its processes' records: the point
+/// estimate per number when every process is ok, else the first failure's
+/// status.
+fn point(x: u64, records: Vec<&Record>) -> Point {
+    let failed = records.iter().find(|r| !r.is_ok());
+    let samples: Vec<Vec<f64>> = records.iter().map(|r| r.dispense_ns.iter().map(|&ns| ns as f64).collect()).collect();
+    let estimate = dispenser_core::evidence::estimate(&samples, 0).filter(|_| failed.is_none());
+    let first = records[0];
+    let per_number = estimate.map(|e| e.point / first.workload.total().max(1) as f64);
+    Point {
+        x,
+        ns_per_number: if records.len() == 1 { ns_per_number(first) } else { per_number },
+        work_share: first.work_share().filter(|_| failed.is_none()),
+        status: failed.map_or(first.status, |r| r.status),
+    }
+}
+
 /// What tells panels apart: the worker count and the other varied axes' values.
 type PanelKey = (Option<u64>, Vec<(Axis, u64)>);
 
@@ -144,17 +161,14 @@ pub fn collect(results: &Results, axis: Axis) -> Vec<RuntimeSweep> {
                 let lines = variants
                     .into_iter()
                     .map(|(_, variant, family)| {
-                        let mut points: Vec<Point> = cells
-                            .iter()
-                            .filter(|r| r.variant == variant)
-                            .map(|r| Point {
-                                x: axis.of(r),
-                                ns_per_number: ns_per_number(r),
-                                work_share: r.work_share().filter(|_| r.is_ok()),
-                                status: r.status,
-                            })
+                        let ours: Vec<&Record> = cells.iter().copied().filter(|r| r.variant == variant).collect();
+                        let xs: BTreeSet<u64> = ours.iter().map(|r| axis.of(r)).collect();
+                        // A point is a cell: with several processes, their
+                        // records combine into its point estimate.
+                        let points: Vec<Point> = xs
+                            .into_iter()
+                            .map(|x| point(x, ours.iter().copied().filter(|r| axis.of(r) == x).collect()))
                             .collect();
-                        points.sort_by_key(|p| p.x);
                         Line { variant, family, points }
                     })
                     .collect();
@@ -267,7 +281,7 @@ impl XScale {
                 .take_while(|v| *v <= range.1)
                 .filter(|v| *v >= range.0)
                 .collect(),
-            Axis::Work | Axis::Cpus => xs.iter().map(|x| pos(*x)).collect(),
+            Axis::Work | Axis::Cpus | Axis::Load => xs.iter().map(|x| pos(*x)).collect(),
         };
         XScale { range, ticks, zero_at }
     }
