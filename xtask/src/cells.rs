@@ -80,6 +80,66 @@ impl<'a> Cell<'a> {
     pub fn name(&self) -> String {
         format!("{} on {}", self.variant(), self.runtime())
     }
+
+    /// The runtime's short label (`tokio-mt/2`): see [`short_runtime`].
+    pub fn short_runtime(&self) -> String {
+        short_runtime(self.record)
+    }
+
+    /// `variant · tokio-mt/2`: the cell named once, short.
+    pub fn short_name(&self) -> String {
+        format!("{} · {}", self.variant(), self.short_runtime())
+    }
+
+    /// True when no contention happened: see [`uncontended`].
+    pub fn uncontended(&self) -> bool {
+        uncontended(self.fairness(), self.record)
+    }
+}
+
+/// Share of `T` (numbers per consumer) from which a cell's mean run counts as
+/// no contention. A mean run of at least T/2 means fewer than two runs per
+/// consumer on average: the consumers took their numbers one after another
+/// (a task that never yields on a current-thread executor takes all T in one
+/// poll, a thread may finish its T inside one time slice), not against each
+/// other, so the cell measures an uncontended path, not the shared one.
+pub const UNCONTENDED_SHARE: f64 = 0.5;
+
+/// True when a cell's fairness says no contention happened (its mean run is
+/// at least [`UNCONTENDED_SHARE`] of the numbers per consumer). Never for a
+/// baseline (one thread: contention is not the question) or a cell without
+/// fairness figures.
+pub fn uncontended(fairness: Option<Fairness>, record: &Record) -> bool {
+    let t = record.workload.per_consumer as f64;
+    record.family != Family::Baseline
+        && record.workload.consumers > 1
+        && fairness.is_some_and(|f| f.mean_run >= UNCONTENDED_SHARE * t)
+}
+
+/// A runtime's short label, for narrow tables: `threads`, `tokio-mt/2`,
+/// `tokio-ct`, `async-std/2`, `smol/2`, `may/2`; another runtime is its name
+/// with `/workers` when it has workers. [`runtime_legend`] says what each is.
+pub fn short_runtime(r: &Record) -> String {
+    match (r.runtime.as_str(), r.executor.flavor.as_str(), r.executor.workers) {
+        ("sync", _, None) => "threads".into(),
+        ("tokio", "current-thread", _) => "tokio-ct".into(),
+        ("tokio", "multi-thread", Some(w)) => format!("tokio-mt/{w}"),
+        (name, _, Some(w)) => format!("{name}/{w}"),
+        (name, _, None) => name.into(),
+    }
+}
+
+/// `tokio-mt/2 = tokio (multi-thread, 2 workers)`: what a short label
+/// stands for, one entry per distinct label in `records`, in order.
+pub fn runtime_legend<'r>(records: impl IntoIterator<Item = &'r Record>) -> Vec<String> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for r in records {
+        let short = short_runtime(r);
+        if !out.iter().any(|(s, _)| *s == short) {
+            out.push((short, r.runtime_label()));
+        }
+    }
+    out.into_iter().map(|(short, long)| format!("{short} = {long}")).collect()
 }
 
 /// Runtime names in report order (OS threads first); others follow in the

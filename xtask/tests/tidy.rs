@@ -39,10 +39,16 @@ type Graph = BTreeMap<String, BTreeSet<String>>;
 /// The top-level modules that `code` refers to through `crate::name` or
 /// `crate::{a, b::c}`.
 fn references(code: &str) -> BTreeSet<String> {
+    references_after(code, "crate::")
+}
+
+/// The names `code` reaches through `prefix` (`crate::`, `super::`,
+/// `crate::render::`): `prefixname` or `prefix{a, b::c}`.
+fn references_after(code: &str, prefix: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let ident = |s: &str| s.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect::<String>();
-    for (i, _) in code.match_indices("crate::") {
-        let rest = &code[i + "crate::".len()..];
+    for (i, _) in code.match_indices(prefix) {
+        let rest = &code[i + prefix.len()..];
         if let Some(group) = rest.strip_prefix('{') {
             // `crate::{a, b::{c, d}, e}`: the first identifier of each top-level item.
             let mut depth = 0;
@@ -70,8 +76,43 @@ fn references(code: &str) -> BTreeSet<String> {
     out
 }
 
-/// The graph of a crate's src/, from non-test code: a file's tests (everything
-/// from its first `#[cfg(test)]` on) may borrow fixtures from anywhere.
+/// A file's code as the graphs read it: its tests (everything from its
+/// first `#[cfg(test)]` on) may borrow fixtures from anywhere, and a doc
+/// link (`[crate::cli::parse]`) or comment is not a dependency.
+fn non_test_code(f: &Path) -> String {
+    let text = std::fs::read_to_string(f).unwrap();
+    let code = text.split("#[cfg(test)]").next().unwrap_or("");
+    code.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n")
+}
+
+/// The graph among the child modules of one folder module (`src/render`):
+/// a child names a sibling as `super::name` or `crate::render::name`. The
+/// parent (`mod.rs`) is left out: it declares its children, so an edge to
+/// it from any child would be a cycle by construction; what the graph
+/// checks is that siblings do not import each other in a circle (the page
+/// renderers call the section renderers, which must not import helpers
+/// back from them: those live in a leaf).
+fn child_graph(dir: &Path, crate_path: &str) -> Graph {
+    let mut files = Vec::new();
+    sources(dir, &mut files);
+    let names: BTreeSet<String> =
+        files.iter().map(|f| f.file_stem().unwrap().to_string_lossy().into_owned()).filter(|n| n != "mod").collect();
+    let mut graph = Graph::new();
+    for f in &files {
+        let module = f.file_stem().unwrap().to_string_lossy().into_owned();
+        if module == "mod" {
+            continue;
+        }
+        let code = non_test_code(f);
+        let mut refs = references_after(&code, "super::");
+        refs.extend(references_after(&code, &format!("crate::{crate_path}::")));
+        let deps = graph.entry(module.clone()).or_default();
+        deps.extend(refs.into_iter().filter(|d| *d != module && names.contains(d)));
+    }
+    graph
+}
+
+/// The graph of a crate's src/, from non-test code (see [`non_test_code`]).
 fn module_graph(src: &Path) -> Graph {
     let mut files = Vec::new();
     sources(src, &mut files);
@@ -83,10 +124,7 @@ fn module_graph(src: &Path) -> Graph {
         if module == "main" || module == "lib" {
             continue;
         }
-        let text = std::fs::read_to_string(&f).unwrap();
-        let code = text.split("#[cfg(test)]").next().unwrap_or("");
-        // A doc link (`[crate::cli::parse]`) is not a dependency.
-        let code: String = code.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+        let code = non_test_code(&f);
         let deps = graph.entry(module.clone()).or_default();
         deps.extend(references(&code).into_iter().filter(|d| *d != module));
     }
@@ -143,6 +181,8 @@ fn the_cycle_finder_finds_cycles_and_only_cycles() {
     assert!(find_cycle(&graph(&[("x", "y"), ("y", "x")])).is_some());
     let refs = references("use crate::cli::{A, B};\nuse crate::{render, results::{self, X}};\nx = crate::plan::f();");
     assert_eq!(refs.into_iter().collect::<Vec<_>>(), ["cli", "plan", "render", "results"]);
+    let refs = references_after("use super::text::escape;\nuse super::{html, chart::color};", "super::");
+    assert_eq!(refs.into_iter().collect::<Vec<_>>(), ["chart", "html", "text"]);
 }
 
 #[test]
@@ -157,5 +197,19 @@ fn top_level_modules_have_no_import_cycle() {
         if let Some(cycle) = find_cycle(&graph) {
             panic!("import cycle among {krate}'s top-level modules: {}", cycle.join(" -> "));
         }
+    }
+}
+
+#[test]
+fn render_modules_have_no_import_cycle() {
+    let render = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join("render");
+    let graph = child_graph(&render, "render");
+    // The page renderers reach the section renderers, and every renderer the leaf.
+    for (from, to) in [("html", "matrix"), ("html", "text"), ("matrix", "text"), ("fairness", "text")] {
+        assert!(graph[from].contains(to), "{from} -> {to} not seen: {graph:?}");
+    }
+    assert!(graph["text"].is_empty(), "text is a leaf: {:?}", graph["text"]);
+    if let Some(cycle) = find_cycle(&graph) {
+        panic!("import cycle among render's modules: {}", cycle.join(" -> "));
     }
 }

@@ -7,8 +7,7 @@
 
 use crate::cells::{Cell, cells};
 use crate::collate::Section;
-use crate::render::html::escape as html_escape;
-use crate::render::markdown::escape as md_escape;
+use super::text::{html_escape, md_escape};
 use crate::units::figures as short;
 use std::fmt::Write;
 
@@ -83,7 +82,7 @@ pub fn render_html(out: &mut String, section: &Section) -> anyhow::Result<()> {
     }
     out.push_str("<h3>How the numbers went round</h3>\n");
     if let Some(svg) = super::chart::fairness(section, &cells)? {
-        let _ = writeln!(out, "<div class=\"chart\">{}</div>", super::html::inline_svg(&svg));
+        let _ = writeln!(out, "<div class=\"chart\">{}</div>", super::text::inline_svg(&svg));
     }
     out.push_str("<table>\n<thead><tr>");
     for h in HEADER {

@@ -3,6 +3,7 @@
 //! ranked table, unranked cells and summary. Written as well-formed XML so
 //! a strict parser (and the tests) can check it.
 
+use super::text::{html_escape as escape, inline_svg};
 use super::{HEADER, NUMERIC, Section};
 use crate::results::Results;
 use anyhow::Result;
@@ -52,13 +53,6 @@ pub fn page_start(out: &mut String, title: &str, heading: &str) {
 /// The end of a page begun with [`page_start`].
 pub fn page_end(out: &mut String) {
     out.push_str("</body>\n</html>\n");
-}
-
-/// An SVG document as an element inside the page: its XML prolog dropped.
-pub fn inline_svg(svg: &str) -> &str {
-    let svg = svg.trim_start();
-    let svg = if svg.starts_with("<?xml") { svg.find("?>").map_or(svg, |i| &svg[i + 2..]) } else { svg };
-    svg.trim()
 }
 
 /// Renders the whole report as an HTML page.
@@ -169,22 +163,6 @@ fn push_row(out: &mut String, attrs: &str, cells: &[String; 11], prefix: Option<
         let _ = write!(out, "<td{class}>{before}{}</td>", escape(cell));
     }
     out.push_str("</tr>\n");
-}
-
-/// Escapes text for HTML and XML alike.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The report.html exporter.

@@ -4,7 +4,7 @@
 //! log time axis. Shown only for cells that carry latency data.
 
 use super::Section;
-use super::html::escape;
+use super::text::html_escape as escape;
 use anyhow::{Result, anyhow};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
@@ -89,7 +89,7 @@ pub fn render_markdown(out: &mut String, section: &Section) {
     let _ = writeln!(out, "| {} |", HEADER.join(" | "));
     let _ = writeln!(out, "|---|---|{}", "---:|".repeat(HEADER.len() - 2));
     for (r, l) in &rows {
-        let _ = writeln!(out, "| {} |", cells(r, l).map(|c| super::markdown::escape(&c)).join(" | "));
+        let _ = writeln!(out, "| {} |", cells(r, l).map(|c| super::text::md_escape(&c)).join(" | "));
     }
 }
 
@@ -101,7 +101,7 @@ pub fn render_html(out: &mut String, section: &Section) -> Result<()> {
     }
     let _ = writeln!(out, "<h3>{}</h3>\n<p class=\"note\">{}</p>", escape(&title(section)), escape(NOTE));
     if let Some(svg) = chart(section)? {
-        let _ = writeln!(out, "<div class=\"chart\">{}</div>", super::html::inline_svg(&svg));
+        let _ = writeln!(out, "<div class=\"chart\">{}</div>", super::text::inline_svg(&svg));
     }
     out.push_str("<table>\n<thead><tr>");
     for h in HEADER {

@@ -8,7 +8,8 @@
 //! [`crate::collate`]: nothing is recomputed here.
 
 use super::chart::{band_chart, band_legend};
-use super::html::{escape, inline_svg, page_end, page_start};
+use super::html::{page_end, page_start};
+use super::text::{html_escape as escape, inline_svg};
 use super::{Section, sections, thousands};
 use crate::results::{FAMILY_ORDER, Results};
 use crate::units::times;
@@ -243,7 +244,7 @@ pub fn render_terminal(runs: &[MachineRun]) -> String {
 
 /// report.md.
 pub fn render_markdown(runs: &[MachineRun]) -> String {
-    let md = super::markdown::escape;
+    let md = super::text::md_escape;
     let mut out = String::from("# dispenser-bench: machines side by side\n\n");
     for line in machine_lines(runs) {
         let _ = writeln!(out, "- {}", md(&line));

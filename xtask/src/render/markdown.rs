@@ -1,5 +1,6 @@
 //! report.md: the same tables in Markdown, for pasting into an issue.
 
+use super::text::md_escape as escape;
 use super::{HEADER, NUMERIC, Section};
 use crate::results::Results;
 use anyhow::Result;
@@ -75,12 +76,6 @@ fn render_findings(out: &mut String, sections: &[Section]) {
             let _ = writeln!(out, "- **{}**: {}", escape(&f.topic), escape(&f.body()));
         }
     }
-}
-
-/// Keeps text inside its table cell and out of the page's markup: pipes
-/// escaped, line breaks made spaces, HTML made inert (`<` becomes `&lt;`).
-pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('|', "\\|").replace(['\r', '\n'], " ")
 }
 
 /// The report.md exporter.

@@ -6,8 +6,7 @@
 
 use crate::cells::{Cell, cells, runtimes};
 use crate::collate::Section;
-use crate::render::html::escape as html_escape;
-use crate::render::markdown::escape as md_escape;
+use super::text::{html_escape, md_escape};
 use dispenser_core::Family;
 use dispenser_core::table::format_ns;
 use std::fmt::Write;

@@ -17,6 +17,7 @@ pub mod matrix;
 pub mod sweep_chart;
 pub mod sweep_html;
 pub mod terminal;
+pub mod text;
 
 pub use crate::collate::{Row, Section, sections};
 use crate::results::{FAMILY_ORDER, Results};

@@ -4,7 +4,8 @@
 //! with the work's share when there is work, or the status of a point that
 //! did not succeed). Self-contained, well-formed XML, like report.html.
 
-use super::html::{escape, inline_svg, page_end, page_start};
+use super::html::{page_end, page_start};
+use super::text::{html_escape as escape, inline_svg};
 use super::sweep_chart::{self, Axis, RuntimeSweep};
 use crate::crossover::{self, Crossover};
 use crate::results::Results;
