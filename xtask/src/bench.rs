@@ -22,6 +22,7 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         out: args.run.out,
         seed: args.run.seed,
         dry_run: args.run.dry_run,
+        wide: args.wide,
     };
     pipeline::run(request, |listed, seed| plan::bench(listed, &args.variants, &workloads, knobs, processes, seed))
 }

@@ -124,6 +124,9 @@ pub struct BenchArgs {
     /// K busy threads (in a separate process) compete for the cores while every cell runs [default: 0, an idle machine].
     #[arg(long, value_name = "K", default_value_t = 0)]
     pub load: u64,
+    /// Print every column of the table and every finding's details (wider than 100 columns).
+    #[arg(long)]
+    pub wide: bool,
     /// Where the run goes, its order, and what every process gets.
     #[command(flatten)]
     pub run: RunArgs,
@@ -156,6 +159,9 @@ pub struct CompareArgs {
     /// Read the two as an A/A pair (two runs of one plan), as `cargo xtask noise` does after running them: false alarms, the detection of a known injected slowdown, minimum detectable effects, interval widths.
     #[arg(long)]
     pub aa: bool,
+    /// Print every column: OLD and NEW with their intervals, full runtime names (wider than 100 columns).
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// Options of `cargo xtask report`.
@@ -167,6 +173,9 @@ pub struct ReportArgs {
     /// Folder for the rendered files [default: the results file's folder; required with several runs].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Print every column of the table and every finding's details (wider than 100 columns).
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// Options of `cargo xtask sweep`.

@@ -10,7 +10,7 @@
 
 use crate::results::Results;
 use crate::units::thousands;
-use dispenser_core::evidence::{self, Estimate, Rank, Ratio, Winner};
+use dispenser_core::evidence::{self, Estimate, Rank, Ratio};
 use dispenser_core::fairness::Fairness;
 use dispenser_core::latency::LatencyStats;
 use dispenser_core::resources::Resources;
@@ -188,8 +188,6 @@ pub struct Section<'a> {
     /// Cells with a process that timed out, failed, hung or was invalid:
     /// never ranked; the record is that process's.
     pub unranked: Vec<&'a Record>,
-    /// The fastest cell, or the cells tied with it (indices into `rows`).
-    pub winner: Option<Winner>,
     /// Caveats for reading this workload's numbers (cores vs consumers).
     pub notes: Vec<String>,
 }
@@ -226,7 +224,6 @@ fn section<'a>(all: &[CellRecords<'a>], workload: Workload, cores: Option<usize>
     let processes: Vec<Vec<Vec<f64>>> = measured.iter().map(|(c, _, _)| c.samples_by_process()).collect();
     let estimates: Vec<Estimate> = measured.iter().map(|(_, _, e)| *e).collect();
     let ranks = evidence::ranks(&processes, &estimates);
-    let winner = evidence::winner(&processes, &estimates);
     let rows: Vec<Row<'a>> = measured
         .iter()
         .enumerate()
@@ -252,7 +249,7 @@ fn section<'a>(all: &[CellRecords<'a>], workload: Workload, cores: Option<usize>
     let here = || all.iter().filter(|c| c.first().workload == workload);
     let pinned = here().find_map(|c| c.first().settings.cpus);
     let cores = pinned.or(cores).or_else(|| here().next().map(|c| c.first().host.logical_cores)).unwrap_or(1);
-    Section { workload, rows, unranked, winner, notes: notes(workload, cores) }
+    Section { workload, rows, unranked, notes: notes(workload, cores) }
 }
 
 fn notes(w: Workload, cores: usize) -> Vec<String> {
@@ -321,7 +318,6 @@ mod tests {
         assert_eq!(s.rows[0].estimate.processes, 3);
         let labels: Vec<String> = s.rows.iter().map(|r| r.rank_label()).collect();
         assert_eq!(labels, ["1–2", "1–2", "3"]);
-        assert!(matches!(&s.winner, Some(Winner::Tied(t)) if t.len() == 2));
         assert!(s.rows[2].ratio.interval.lo > 5.0);
     }
 
@@ -334,7 +330,6 @@ mod tests {
         let s = &sections(&results)[0];
         assert_eq!(s.rows.len(), 1);
         assert_eq!(s.unranked[0].status, Status::Hung);
-        assert_eq!(s.winner, Some(Winner::Single(0)));
     }
 
     #[test]

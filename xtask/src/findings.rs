@@ -1,16 +1,28 @@
 //! Findings: rules that turn a run's sections into plain statements, each
-//! with its numbers and how sure it is, so a report answers the question
-//! the suite exists for before it shows a table. A rule whose cells are not
-//! in the run says nothing. No rule claims a difference the data do not
-//! support: where the 95% interval of two cells' ratio (Welch's test on
-//! their process medians) holds 1, the finding says "tied".
+//! with its verdict first and how sure it is, so a report answers the
+//! questions the suite exists for before it shows a table. A rule whose
+//! cells are not in the run says nothing. No rule claims a difference the
+//! data do not support: where the 95% interval of two cells' ratio
+//! (Welch's test on their process medians) holds 1, the finding says
+//! "can't be told apart". A cell where no contention happened (each
+//! consumer took its numbers in one go) is marked `~` wherever it is named.
+//!
+//! In the terminal a finding is one line of at most [`LINE_MAX`] columns
+//! ([`Finding::line`]); report.md and report.html add its details (each
+//! cell's ns per number and interval, [`Finding::body`]). Which family is
+//! fastest is the answer block's question (`render::answer`), and std-mpsc
+//! and the single-thread baseline are reference lines there, so no finding
+//! repeats them.
 
 use crate::cells::{self, Cell, runtimes};
 use crate::collate::Section;
 use crate::frontier::Among;
 use crate::units::{figures as num, thousands};
-use dispenser_core::evidence::{self, Winner};
+use dispenser_core::evidence::{self, Ratio, Winner};
 use dispenser_core::{Family, Workload};
+
+/// The longest a finding's terminal line may be, in characters.
+pub const LINE_MAX: usize = 160;
 
 /// One statement drawn from the data.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,10 +30,16 @@ pub struct Finding {
     /// Where it holds: a workload (`10 x 100,000`), [`ACROSS`] or, for what
     /// limits every finding, empty. Reports print a heading per group.
     pub group: String,
-    /// The question it answers, e.g. `best channel on OS threads`.
+    /// The question it answers, e.g. `best channel on tokio-mt/2`.
     pub topic: String,
-    /// The answer, with its numbers.
+    /// The verdict in plain words, said first: `3.29× faster [3.08–3.51],
+    /// clear`, `can't be told apart [0.95–1.06]`, `mixed`, `note`.
+    pub verdict: String,
+    /// The answer in short: the cells, each runtime named once.
     pub text: String,
+    /// What backs it: each cell's ns per number with its interval (report.md
+    /// and report.html only); may be empty.
+    pub detail: String,
     /// How sure: whether the pairwise test separates the cells compared.
     pub sure: Sure,
 }
@@ -33,8 +51,7 @@ pub enum Sure {
     Separated,
     /// It holds 1: the data cannot order the cells.
     Tied,
-    /// The leaders cannot be separated, so they are named together; what the
-    /// text says of the others carries its own interval.
+    /// The leaders cannot be separated, so they are named together.
     TiedAtTop,
     /// Several comparisons, some separated and some tied (counted in the text).
     Mixed,
@@ -46,27 +63,42 @@ pub enum Sure {
 }
 
 impl Finding {
-    /// `text (how sure)`: the finding without its topic.
-    pub fn body(&self) -> String {
-        let sure = match self.sure {
-            Sure::Separated => "sure: the 95% interval of the ratio excludes 1",
-            Sure::Tied => "tied: the 95% interval of the ratio holds 1",
-            Sure::TiedAtTop => "tied at the top: the leaders cannot be separated",
-            Sure::Mixed => "mixed: see the counts",
-            Sure::Caveat => "read every finding with this in mind",
-            Sure::Tradeoff => "a trade-off: speed with its 95% interval, CPU as medians over processes",
-        };
-        format!("{} ({sure})", self.text)
+    /// `verdict · topic: text`, on one line of at most [`LINE_MAX`]
+    /// characters (cut with `…` in the rare case a name is that long).
+    pub fn line(&self) -> String {
+        let line = format!("{} · {}: {}", self.verdict, self.topic, self.text);
+        if line.chars().count() <= LINE_MAX {
+            return line;
+        }
+        let mut cut: String = line.chars().take(LINE_MAX - 1).collect();
+        cut.push('…');
+        cut
     }
 
-    /// `topic: text (how sure)`, on one line.
-    pub fn line(&self) -> String {
-        format!("{}: {}", self.topic, self.body())
+    /// `verdict: text; detail`: the finding without its topic, in full.
+    pub fn body(&self) -> String {
+        match self.detail.is_empty() {
+            true => format!("{}: {}", self.verdict, self.text),
+            false => format!("{}: {}; {}", self.verdict, self.text, self.detail),
+        }
     }
 }
 
 /// The group of the findings that compare workloads.
 pub const ACROSS: &str = "across workloads";
+
+/// The words of a ratio `slow / fast` (at least 1), verdict first:
+/// `3.29× faster [3.08–3.51], clear` when its 95% interval excludes 1,
+/// `can't be told apart [0.95–1.06]` when it holds 1.
+pub fn verdict_words(r: &Ratio) -> String {
+    let iv = format!("[{}–{}]", num(r.interval.lo), num(r.interval.hi));
+    if r.separates() { format!("{}× faster {iv}, clear", num(r.point)) } else { format!("can't be told apart {iv}") }
+}
+
+/// The plain verdict of a ratio, without its figures: `clear` or `can't be told apart`.
+fn sure_of(r: Option<&Ratio>) -> Sure {
+    if r.is_some_and(Ratio::separates) { Sure::Separated } else { Sure::Tied }
+}
 
 /// Every finding of a run, workload by workload, then across workloads.
 pub fn findings(sections: &[Section]) -> Vec<Finding> {
@@ -75,33 +107,30 @@ pub fn findings(sections: &[Section]) -> Vec<Finding> {
     out.extend(one_process(&per_workload));
     for (w, cells) in &per_workload {
         let at = |topic: &str| (label(*w), topic.to_string());
-        out.extend(family_winner(cells).map(|f| retopic(f, at("fastest family"))));
         for runtime in runtimes(cells) {
-            let topic = if is_threads(&runtime, cells) {
-                "best channel on OS threads".to_string()
-            } else {
-                format!("best channel on {runtime}")
-            };
-            out.extend(best_channel(cells, &runtime).map(|f| retopic(f, at(&topic))));
+            let short = short_of(cells, &runtime);
+            out.extend(best_channel(cells, &runtime).map(|f| retopic(f, at(&format!("best channel on {short}")))));
         }
         for runtime in runtimes(cells).into_iter().filter(|r| !is_threads(r, cells)) {
+            let short = short_of(cells, &runtime);
             out.extend(
-                mutex_vs_channel(cells, &runtime).map(|f| retopic(f, at(&format!("mutex or channel on {runtime}")))),
+                mutex_vs_channel(cells, &runtime).map(|f| retopic(f, at(&format!("lock or channel on {short}")))),
             );
         }
         out.extend(bounded_vs_unbounded(cells).map(|f| retopic(f, at("bounded or unbounded"))));
         out.extend(threads_vs_tasks(cells).map(|f| retopic(f, at("threads or tasks for a round trip"))));
-        out.extend(actor_vs_round_trip(cells).map(|f| retopic(f, at("actor or plain round trip"))));
         out.extend(
-            pair(cells, "parking_lot-mutex", "std-mutex", true).map(|f| retopic(f, at("parking_lot or std Mutex"))),
+            actor_vs_round_trip(cells).map(|(f, short)| retopic(f, at(&format!("actor or round trip on {short}")))),
         );
-        out.extend(postage(cells).map(|f| retopic(f, at("postage"))));
+        out.extend(
+            pair(cells, "parking_lot-mutex", "std-mutex", true)
+                .map(|f| retopic(f, at("parking_lot or std Mutex on threads"))),
+        );
+        out.extend(postage(cells).map(|(f, short)| retopic(f, at(&format!("postage on {short}")))));
         for (among, topic) in
             [(Among::Sharing, "speed against CPU"), (Among::RoundTrips, "speed against CPU, round trips")]
         {
-            out.extend(
-                crate::frontier::finding(cells, among).map(|text| retopic(finding((text, Sure::Tradeoff)), at(topic))),
-            );
+            out.extend(crate::frontier::finding(cells, among).map(|text| retopic(tradeoff(text), at(topic))));
         }
     }
     out.extend(consumers(&per_workload));
@@ -116,13 +145,26 @@ fn one_process(per_workload: &[(Workload, Vec<Cell>)]) -> Option<Finding> {
     (single > 0).then(|| Finding {
         group: String::new(),
         topic: "evidence".into(),
+        verdict: "note".into(),
         text: format!(
-            "{single} of {} cells ran in one process, so their intervals come from that process's samples alone and \
-             miss process-to-process variation; more processes per cell make \"sure\" mean more",
+            "{single} of {} cells ran in one process: their intervals miss process-to-process variation",
             all.len()
         ),
+        detail: "more processes per cell (--processes) make \"clear\" mean more".into(),
         sure: Sure::Caveat,
     })
+}
+
+/// A trade-off finding (speed against CPU, from `crate::frontier`).
+fn tradeoff(text: String) -> Finding {
+    Finding {
+        group: String::new(),
+        topic: String::new(),
+        verdict: "trade-off".into(),
+        text,
+        detail: "speed with its 95% interval, CPU as medians over processes".into(),
+        sure: Sure::Tradeoff,
+    }
 }
 
 fn retopic(mut f: Finding, (group, topic): (String, String)) -> Finding {
@@ -158,27 +200,40 @@ fn label(w: Workload) -> String {
     format!("{} x {}", thousands(w.consumers as u64), thousands(w.per_consumer as u64))
 }
 
-/// `atomic on sync (threads) 3.80 ns/number [3.61–4.02]`.
+/// The short label of a runtime (long label) among `cells`.
+fn short_of(cells: &[Cell], runtime: &str) -> String {
+    cells.iter().find(|c| c.runtime() == runtime).map_or_else(|| runtime.to_string(), Cell::short_runtime)
+}
+
+/// A cell as a finding names it: the variant, with its runtime unless the
+/// topic already names it, and `~` when no contention happened.
+fn named(c: &Cell, with_runtime: bool) -> String {
+    let name = if with_runtime { c.short_name() } else { c.variant().to_string() };
+    if c.uncontended() { format!("{name} (~ no contention)") } else { name }
+}
+
+/// `atomic · threads 3.80 [3.70–3.90] ns`: a cell's figure for the details.
 fn figure(c: &Cell) -> String {
     let iv = c.interval_per_number();
-    format!("{} {} ns/number [{}–{}]", c.name(), num(c.ns_per_number()), num(iv.lo), num(iv.hi))
+    format!("{} {} [{}–{}] ns/number", c.short_name(), num(c.ns_per_number()), num(iv.lo), num(iv.hi))
 }
 
-/// The two cells compared: "X is r× [lo–hi] faster than Y" when the 95%
-/// interval of their ratio excludes 1, "X and Y are tied" when it holds 1.
-fn compare(a: &Cell, b: &Cell) -> (String, Sure) {
+/// The two cells compared, faster first: the verdict of their ratio, `X
+/// over Y` when it separates them and `X and Y` when it cannot, and both
+/// figures as the detail.
+fn compare(a: &Cell, b: &Cell, with_runtime: bool) -> Finding {
     let (fast, slow) = if a.estimate.point <= b.estimate.point { (a, b) } else { (b, a) };
-    match cells::ratio(fast, slow) {
-        Some(r) if r.separates() => {
-            let times = format!("{}× [{}–{}]", num(r.point), num(r.interval.lo), num(r.interval.hi));
-            (format!("{} is {times} faster than {}", figure(fast), figure(slow)), Sure::Separated)
-        }
-        _ => (format!("{} and {} are tied", figure(fast), figure(slow)), Sure::Tied),
-    }
+    let r = cells::ratio(fast, slow);
+    let sure = sure_of(r.as_ref());
+    let verdict = r.as_ref().map_or_else(|| "can't be told apart".to_string(), verdict_words);
+    let joint = if sure == Sure::Separated { "over" } else { "and" };
+    let text = format!("{} {joint} {}", named(fast, with_runtime), named(slow, with_runtime));
+    Finding { group: String::new(), topic: String::new(), verdict, text, detail: details(&[fast, slow]), sure }
 }
 
-fn finding((text, sure): (String, Sure)) -> Finding {
-    Finding { group: String::new(), topic: String::new(), text, sure }
+/// The figures of `cells`, for the details.
+fn details(cells: &[&Cell]) -> String {
+    cells.iter().map(|c| figure(c)).collect::<Vec<_>>().join(", ")
 }
 
 /// The fastest cell matching `keep`, if any (cells come fastest first).
@@ -191,31 +246,8 @@ fn is_threads(runtime: &str, cells: &[Cell]) -> bool {
     cells.iter().any(|c| c.runtime() == runtime && c.record.executor.workers.is_none())
 }
 
-/// Which family is fastest: each family's best cell (the baseline is the
-/// floor, not a way to share), the first against the runner-up.
-fn family_winner(cells: &[Cell]) -> Option<Finding> {
-    let mut bests: Vec<&Cell> = Vec::new();
-    for c in cells {
-        let sharing = !matches!(c.family(), Family::Baseline | Family::Unknown);
-        if sharing && !bests.iter().any(|b| b.family() == c.family()) {
-            bests.push(c);
-        }
-    }
-    let (first, second) = (bests.first()?, bests.get(1)?);
-    let (text, sure) = compare(first, second);
-    let lead = if sure == Sure::Tied {
-        format!("{} and {} tie for fastest", first.family().as_str(), second.family().as_str())
-    } else {
-        format!("{} wins", first.family().as_str())
-    };
-    let floor = best(cells, |c| c.family() == Family::Baseline)
-        .map(|b| format!("; the single-thread floor is {} ns/number", num(b.ns_per_number())))
-        .unwrap_or_default();
-    Some(finding((format!("{lead}: {text}{floor}"), sure)))
-}
-
-/// The best channel on `runtime` (tied cells named together), and how far
-/// std's mpsc on OS threads is behind it.
+/// The best channel on `runtime` against the runner-up, or the channels
+/// tied for the lead named together.
 fn best_channel(cells: &[Cell], runtime: &str) -> Option<Finding> {
     let channels: Vec<&Cell> =
         cells.iter().filter(|c| c.family() == Family::Channel && c.runtime() == runtime).collect();
@@ -225,90 +257,93 @@ fn best_channel(cells: &[Cell], runtime: &str) -> Option<Finding> {
     }
     let processes: Vec<Vec<Vec<f64>>> = channels.iter().map(|c| c.processes.samples_by_process()).collect();
     let estimates: Vec<_> = channels.iter().map(|c| c.estimate).collect();
-    let (lead, sure, top) = match evidence::winner(&processes, &estimates)? {
-        Winner::Single(i) => (format!("{} is fastest", figure(channels[i])), Sure::Separated, channels[i]),
-        Winner::Tied(ids) => {
-            let names: Vec<String> = ids.iter().map(|&i| channels[i].variant().to_string()).collect();
-            let top = channels[ids[0]];
-            (format!("{} tie for fastest (best: {})", names.join(", "), figure(top)), Sure::TiedAtTop, top)
+    match evidence::winner(&processes, &estimates)? {
+        Winner::Single(i) => {
+            let top = channels[i];
+            let second = channels.iter().find(|c| !std::ptr::eq(**c, top))?;
+            Some(compare(top, second, false))
         }
-    };
-    let mpsc = best(cells, |c| c.variant() == "std-mpsc" && c.record.executor.workers.is_none());
-    let gap = match mpsc.filter(|m| m.record.variant != top.record.variant || m.runtime() != top.runtime()) {
-        Some(m) => match cells::ratio(top, m) {
-            Some(r) if !r.separates() => "; std-mpsc on OS threads is tied with it".to_string(),
-            Some(r) => format!(
-                "; std-mpsc on OS threads takes {}× [{}–{}] as long",
-                num(r.point),
-                num(r.interval.lo),
-                num(r.interval.hi)
-            ),
-            None => String::new(),
-        },
-        None => String::new(),
-    };
-    Some(finding((format!("{lead}{gap}"), sure)))
+        Winner::Tied(ids) => {
+            let lead: Vec<&Cell> = ids.iter().map(|&i| channels[i]).collect();
+            let names: Vec<String> = lead.iter().map(|c| named(c, false)).collect();
+            let shown = match names.len() {
+                n if n > 3 => format!("{} and {} more", names[..3].join(", "), n - 3),
+                _ => names.join(", "),
+            };
+            Some(Finding {
+                group: String::new(),
+                topic: String::new(),
+                verdict: "can't be told apart".into(),
+                text: format!("{shown} share the lead ({} channels)", channels.len()),
+                detail: details(&lead),
+                sure: Sure::TiedAtTop,
+            })
+        }
+    }
 }
 
-/// The best async mutex against the best channel on the same runtime.
+/// The best lock against the best channel on the same runtime.
 fn mutex_vs_channel(cells: &[Cell], runtime: &str) -> Option<Finding> {
     let on = |f: Family| best(cells, move |c| c.family() == f && c.runtime() == runtime);
-    Some(finding(compare(on(Family::Lock)?, on(Family::Channel)?)))
+    Some(compare(on(Family::Lock)?, on(Family::Channel)?, false))
 }
 
 /// Pairs `X-bounded` / `X-unbounded` on the same runtime: how many each way.
 fn bounded_vs_unbounded(cells: &[Cell]) -> Option<Finding> {
     let (mut bounded, mut unbounded, mut tied) = (0, 0, 0);
-    let mut widest: Option<(f64, String)> = None;
+    let mut widest: Option<(f64, Finding)> = None;
     for b in cells.iter().filter(|c| c.variant().ends_with("-bounded")) {
         let stem = b.variant().trim_end_matches("-bounded");
         let Some(u) = cells.iter().find(|u| u.runtime() == b.runtime() && u.variant() == format!("{stem}-unbounded"))
         else {
             continue;
         };
-        let (text, sure) = compare(b, u);
-        match sure {
-            Sure::Tied => tied += 1,
-            _ if b.estimate.point < u.estimate.point => bounded += 1,
-            _ => unbounded += 1,
+        let f = compare(b, u, true);
+        match f.sure {
+            Sure::Separated if b.estimate.point < u.estimate.point => bounded += 1,
+            Sure::Separated => unbounded += 1,
+            _ => tied += 1,
         }
         let gap = (b.estimate.point / u.estimate.point).ln().abs();
-        if sure == Sure::Separated && widest.as_ref().is_none_or(|(g, _)| gap > *g) {
-            widest = Some((gap, text));
+        if f.sure == Sure::Separated && widest.as_ref().is_none_or(|(g, _)| gap > *g) {
+            widest = Some((gap, f));
         }
     }
     let pairs = bounded + unbounded + tied;
     if pairs == 0 {
         return None;
     }
-    let widest = widest.map(|(_, t)| format!("; widest gap: {t}")).unwrap_or_default();
-    let sure = match (tied, bounded + unbounded) {
-        (0, _) => Sure::Separated,
-        (_, 0) => Sure::Tied,
-        _ => Sure::Mixed,
+    let (verdict, sure) = match (tied, bounded + unbounded) {
+        (0, _) => ("clear", Sure::Separated),
+        (_, 0) => ("can't be told apart", Sure::Tied),
+        _ => ("mixed", Sure::Mixed),
     };
-    Some(finding((
-        format!(
-            "of {pairs} bounded/unbounded pairs, bounded is faster in {bounded}, unbounded in {unbounded}, tied in {tied}{widest}"
-        ),
+    let detail =
+        widest.map(|(_, f)| format!("widest gap: {} ({}), {}", f.text, f.verdict, f.detail)).unwrap_or_default();
+    Some(Finding {
+        group: String::new(),
+        topic: String::new(),
+        verdict: verdict.into(),
+        text: format!("of {pairs} pairs, bounded is faster in {bounded}, unbounded in {unbounded}, neither in {tied}"),
+        detail,
         sure,
-    )))
+    })
 }
 
 /// The best channel round trip on OS threads against the best on tasks.
 fn threads_vs_tasks(cells: &[Cell]) -> Option<Finding> {
     let threads = best(cells, |c| c.family() == Family::Channel && c.record.executor.workers.is_none())?;
     let tasks = best(cells, |c| c.family() == Family::Channel && c.record.executor.workers.is_some())?;
-    Some(finding(compare(threads, tasks)))
+    Some(compare(threads, tasks, true))
 }
 
 /// The best actor (a one-shot reply per request) against the best plain
 /// round trip on the same runtime and executor, so only the idiom differs:
-/// what its extra allocation and hand-off cost.
-fn actor_vs_round_trip(cells: &[Cell]) -> Option<Finding> {
+/// what its extra allocation and hand-off cost. With the runtime's short label.
+fn actor_vs_round_trip(cells: &[Cell]) -> Option<(Finding, String)> {
     let actor = best(cells, |c| c.family() == Family::Actor)?;
     let channel = best(cells, |c| c.family() == Family::Channel && c.runtime() == actor.runtime())?;
-    Some(finding(compare(actor, channel)))
+    Some((compare(actor, channel, false), actor.short_runtime()))
 }
 
 /// Variant `a` against variant `b` on the same runtime (OS threads only when
@@ -316,16 +351,16 @@ fn actor_vs_round_trip(cells: &[Cell]) -> Option<Finding> {
 fn pair(cells: &[Cell], a: &str, b: &str, threads: bool) -> Option<Finding> {
     let x = cells.iter().find(|c| c.variant() == a && (!threads || c.record.executor.workers.is_none()))?;
     let y = cells.iter().find(|c| c.variant() == b && c.runtime() == x.runtime())?;
-    Some(finding(compare(x, y)))
+    Some(compare(x, y, false))
 }
 
 /// postage's mpsc against the best other channel on its runtime.
-fn postage(cells: &[Cell]) -> Option<Finding> {
+fn postage(cells: &[Cell]) -> Option<(Finding, String)> {
     let p = cells.iter().find(|c| c.variant().starts_with("postage"))?;
     let other = best(cells, |c| {
         c.family() == Family::Channel && c.runtime() == p.runtime() && !c.variant().starts_with("postage")
     })?;
-    Some(finding(compare(p, other)))
+    Some((compare(p, other, false), p.short_runtime()))
 }
 
 /// Per runtime, its best cell (baseline aside) at the fewest and at the most
@@ -337,38 +372,35 @@ fn consumers(per_workload: &[(Workload, Vec<Cell>)]) -> Vec<Finding> {
     if few.consumers == many.consumers {
         return Vec::new();
     }
+    let (n_few, n_many) = (thousands(few.consumers as u64), thousands(many.consumers as u64));
     let mut out = Vec::new();
     for runtime in runtimes(few_cells) {
         let sharing = |c: &Cell| c.runtime() == runtime && !matches!(c.family(), Family::Baseline | Family::Unknown);
         let (Some(a), Some(b)) = (best(few_cells, sharing), best(many_cells, sharing)) else { continue };
         let Some(r) = cells::ratio(a, b) else { continue };
-        // Tied as everywhere else: the pairwise test cannot separate them.
-        let (verb, sure) = if !r.separates() {
-            ("about the same".to_string(), Sure::Tied)
+        let iv = |lo: f64, hi: f64| format!("[{}–{}]", num(lo), num(hi));
+        // Can't be told apart as everywhere else: the pairwise test cannot separate them.
+        let (verdict, sure) = if !r.separates() {
+            (format!("can't be told apart {}", iv(r.interval.lo, r.interval.hi)), Sure::Tied)
         } else if r.point > 1.0 {
-            (format!("{}× [{}–{}] more", num(r.point), num(r.interval.lo), num(r.interval.hi)), Sure::Separated)
+            (format!("{}× more per number {}, clear", num(r.point), iv(r.interval.lo, r.interval.hi)), Sure::Separated)
         } else {
-            (
-                format!("{}× [{}–{}] less", num(1.0 / r.point), num(1.0 / r.interval.hi), num(1.0 / r.interval.lo)),
-                Sure::Separated,
-            )
+            let less =
+                format!("{}× less per number {}", num(1.0 / r.point), iv(1.0 / r.interval.hi, 1.0 / r.interval.lo));
+            (format!("{less}, clear"), Sure::Separated)
         };
         out.push(Finding {
             group: ACROSS.into(),
-            topic: format!(
-                "{} or {} consumers on {runtime}",
-                thousands(few.consumers as u64),
-                thousands(many.consumers as u64)
-            ),
+            topic: format!("{n_few} or {n_many} consumers on {}", a.short_runtime()),
+            verdict,
             text: format!(
-                "the best cell costs {} ns/number ({}) at {} and {} ns/number ({}) at {}: {verb} per number",
+                "best cell {} ns ({}) at {n_few}, {} ns ({}) at {n_many}",
                 num(a.ns_per_number()),
-                a.variant(),
-                thousands(few.consumers as u64),
+                named(a, false),
                 num(b.ns_per_number()),
-                b.variant(),
-                thousands(many.consumers as u64),
+                named(b, false),
             ),
+            detail: details(&[a, b]),
             sure,
         });
     }
@@ -421,16 +453,17 @@ mod tests {
             cell("sync", "crossbeam-bounded", w, 900_000_000),
             cell("sync", "std-mpsc", w, 9_000_000_000),
         ]);
-        let family = about(&fs, "fastest family");
-        assert_eq!(family.sure, Sure::Separated, "{family:?}");
-        assert!(family.text.starts_with("atomic wins: atomic on sync (threads) 4.0"), "{}", family.text);
-        assert!(family.text.contains("faster than std-mutex"), "{}", family.text);
+        assert!(fs.iter().all(|f| !f.topic.contains("family")), "the answer block says which family wins: {fs:#?}");
         let lock = about(&fs, "parking_lot or std Mutex");
         assert_eq!(lock.sure, Sure::Tied);
-        assert!(lock.text.contains("are tied"), "{}", lock.text);
-        let channel = about(&fs, "best channel on OS threads");
-        assert!(channel.text.contains("crossbeam-bounded on sync (threads) 9"), "{}", channel.text);
-        assert!(channel.text.contains("std-mpsc on OS threads takes 10.0×"), "{}", channel.text);
+        assert!(lock.verdict.starts_with("can't be told apart ["), "{lock:?}");
+        assert_eq!(lock.text, "std-mutex and parking_lot-mutex");
+        assert!(lock.line().starts_with("can't be told apart ["), "the verdict first: {}", lock.line());
+        let channel = about(&fs, "best channel on threads");
+        assert_eq!(channel.sure, Sure::Separated);
+        assert!(channel.verdict.starts_with("10.0× faster [") && channel.verdict.ends_with("], clear"), "{channel:?}");
+        assert_eq!(channel.text, "crossbeam-bounded over std-mpsc");
+        assert!(channel.detail.contains("crossbeam-bounded · threads 913 ["), "{}", channel.detail);
     }
 
     #[test]
@@ -452,28 +485,64 @@ mod tests {
         ]);
         let b = about(&fs, "bounded or unbounded");
         assert_eq!(b.group, "10 x 100,000");
-        assert_eq!(b.sure, Sure::Mixed);
-        assert!(b.text.starts_with("of 2 bounded/unbounded pairs, bounded is faster in 0, unbounded in 1, tied in 1"));
-        assert_eq!(about(&fs, "mutex or channel on tokio").sure, Sure::Separated);
-        assert!(about(&fs, "threads or tasks").text.starts_with("flume-unbounded on tokio"));
-        let actor = about(&fs, "actor or plain round trip");
+        assert_eq!((b.sure, b.verdict.as_str()), (Sure::Mixed, "mixed"));
+        assert_eq!(b.text, "of 2 pairs, bounded is faster in 0, unbounded in 1, neither in 1");
+        assert!(b.detail.starts_with("widest gap: flume-unbounded · tokio-mt/2 over flume-bounded"), "{}", b.detail);
+        assert_eq!(about(&fs, "lock or channel on tokio-mt/2").sure, Sure::Separated);
+        let tasks = about(&fs, "threads or tasks");
+        assert_eq!(tasks.text, "flume-unbounded · tokio-mt/2 over crossbeam-bounded · threads");
+        let actor = about(&fs, "actor or round trip on tokio-mt/2");
         assert_eq!(actor.sure, Sure::Separated, "{actor:?}");
-        assert!(actor.text.starts_with("flume-unbounded on tokio"), "{}", actor.text);
-        assert!(actor.text.contains("faster than oneshot-actor on tokio"), "{}", actor.text);
-        assert!(about(&fs, "postage").text.contains("faster than postage-mpsc"));
-        let scale = about(&fs, "10 or 1,000 consumers on tokio");
-        assert!(scale.text.contains("4.00× ["), "{}", scale.text);
-        let flat = about(&fs, "10 or 1,000 consumers on sync");
+        assert_eq!(actor.text, "flume-unbounded over oneshot-actor");
+        assert_eq!(about(&fs, "postage on tokio-mt/2").text, "flume-unbounded over postage-mpsc");
+        let scale = about(&fs, "10 or 1,000 consumers on tokio-mt/2");
+        assert!(scale.verdict.starts_with("4.00× more per number ["), "{}", scale.verdict);
+        let flat = about(&fs, "10 or 1,000 consumers on threads");
         assert_eq!((flat.sure, flat.group.as_str()), (Sure::Tied, ACROSS), "{flat:?}");
-        // The two crossbeam channels on threads tie at the top; the label says
-        // the tie is the leaders', not the whole statement's.
-        let threads = fs.iter().find(|f| f.topic == "best channel on OS threads" && f.group == "10 x 100,000");
+        assert_eq!(flat.text, "best cell 4.06 ns (atomic) at 10, 4.07 ns (atomic) at 1,000");
+        // The two crossbeam channels on threads tie at the top.
+        let threads = fs.iter().find(|f| f.topic == "best channel on threads" && f.group == "10 x 100,000");
         assert_eq!(threads.map(|f| f.sure), Some(Sure::TiedAtTop), "{fs:#?}");
+        assert_eq!(threads.unwrap().text, "crossbeam-bounded, crossbeam-unbounded share the lead (2 channels)");
         let groups: Vec<&str> = grouped(&fs).into_iter().map(|(g, _)| g).collect();
-        assert_eq!(groups, ["10 x 100,000", "1,000 x 1,000", ACROSS]);
-        assert!(flat.text.ends_with("about the same per number"), "{}", flat.text);
+        assert_eq!(groups, ["10 x 100,000", ACROSS]);
         assert!(fs.len() >= 5);
-        assert!(fs.iter().all(|f| !f.line().contains('\n')));
+        for f in &fs {
+            assert!(!f.line().contains('\n') && f.line().chars().count() <= LINE_MAX, "{}", f.line());
+        }
+    }
+
+    #[test]
+    fn a_cell_without_contention_is_marked_wherever_it_is_named() {
+        let w = Workload::FEW;
+        let mut cells =
+            vec![cell("tokio", "tokio-mutex", w, 100_000_000), cell("tokio", "flume-bounded", w, 300_000_000)];
+        // Each task took its 100,000 numbers in one go.
+        for r in &mut cells[0] {
+            r.fairness = Some(dispenser_core::fairness::Fairness {
+                mean_run: 100_000.0,
+                longest_run: 100_000,
+                handoff_share: 0.0,
+                finish_spread: None,
+            });
+        }
+        let fs = run(cells);
+        let f = about(&fs, "lock or channel on tokio-mt/2");
+        assert_eq!(f.text, "tokio-mutex (~ no contention) over flume-bounded");
+    }
+
+    #[test]
+    fn a_long_finding_is_cut_to_its_line() {
+        let f = Finding {
+            group: String::new(),
+            topic: "t".into(),
+            verdict: "clear".into(),
+            text: "x".repeat(300),
+            detail: String::new(),
+            sure: Sure::Separated,
+        };
+        assert_eq!(f.line().chars().count(), LINE_MAX);
+        assert!(f.line().ends_with('…') && f.body().len() > 300);
     }
 
     #[test]
@@ -483,5 +552,6 @@ mod tests {
         let one = run(vec![vec![record("sync", "atomic", Workload::QUICK, &[1, 2, 3])]]);
         assert_eq!(one.len(), 1);
         assert_eq!((one[0].topic.as_str(), one[0].sure), ("evidence", Sure::Caveat));
+        assert!(one[0].line().starts_with("note · evidence: 1 of 1 cells ran in one process"), "{}", one[0].line());
     }
 }

@@ -84,6 +84,8 @@ pub struct Request {
     pub seed: Option<u64>,
     /// `--dry-run`.
     pub dry_run: bool,
+    /// `--wide`: the terminal table keeps every column.
+    pub wide: bool,
 }
 
 /// Runs the pipeline with the task's `plan`. Exit status: 0 when every cell
@@ -245,7 +247,7 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
     // The tables of what finished are printed even when the disk is full.
     let written = rundir::write_outputs(dir.path(), &results, true);
     let terminal: &dyn render::Exporter = match &req.kind {
-        Kind::Bench => &render::terminal::Terminal,
+        Kind::Bench => &render::terminal::Terminal { wide: req.wide },
         Kind::Sweep { .. } => &render::sweep_html::SweepTerminal,
     };
     render::print(terminal, &results)?;

@@ -26,7 +26,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     // a running bench holds is a usage error before anything is written.
     let claimed = rundir::RunDir::claim(&out)?;
     rundir::write_outputs(claimed.path(), &results, false)?;
-    render::print(&Terminal, &results)?;
+    render::print(&Terminal { wide: args.wide }, &results)?;
     eprintln!("report: {}", out.join("report.html").display());
     Ok(ExitCode::SUCCESS)
 }

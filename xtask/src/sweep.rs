@@ -29,6 +29,7 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
         out: args.run.out,
         seed: args.run.seed,
         dry_run: args.run.dry_run,
+        wide: false,
     };
     pipeline::run(request, |listed, seed| plan::sweep(listed, &args.variants, &sweep, seed))
 }

@@ -5,9 +5,9 @@
 //! costs switches). Markdown and HTML tables, and the HTML chart of mean run
 //! against ns per number.
 
+use super::text::{html_escape, md_escape};
 use crate::cells::{Cell, cells};
 use crate::collate::Section;
-use super::text::{html_escape, md_escape};
 use crate::units::figures as short;
 use std::fmt::Write;
 

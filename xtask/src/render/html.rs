@@ -38,6 +38,14 @@ table.matrix td.absent { color: #999; }
 table.matrix th { white-space: normal; max-width: 11em; vertical-align: bottom; }
 table.matrix small { color: #555; }
 .key { padding: 1px 6px; border-radius: 3px; margin-right: 0.6em; }
+div.answers { display: flex; flex-wrap: wrap; gap: 0 2.5em; }
+table.answer { margin: 0.4em 0; }
+table.answer caption { text-align: left; font-weight: bold; padding: 0.2em 0; }
+table.answer tr.ref td { color: #555; }
+section.answer h2, section.glance h2 { margin-top: 0.8em; }
+div.glance { display: flex; flex-wrap: wrap; gap: 0 2em; align-items: flex-start; }
+div.glance > div { flex: 1 1 30em; min-width: 0; }
+span.detail { color: #666; }
 .key.m1 { background: #c7e9c0; } .key.m2 { background: #fff3bf; } .key.m3 { background: #fdd0a2; } .key.m4 { background: #fcaeae; }
 ";
 
@@ -55,21 +63,35 @@ pub fn page_end(out: &mut String) {
     out.push_str("</body>\n</html>\n");
 }
 
-/// Renders the whole report as an HTML page.
+/// Renders the whole report as an HTML page: above the fold the run, the
+/// answer and per workload the runtime matrix beside the main chart; below
+/// them the findings and per workload the full table, summary, fairness and
+/// latency; the crates and the column notes last.
 pub fn render(results: &Results) -> Result<String> {
     let mut out = String::new();
     page_start(&mut out, "dispenser-bench report", "dispenser-bench report");
-    for line in super::header(results) {
+    let header = super::header(results);
+    let (crates, header): (Vec<String>, Vec<String>) = header.into_iter().partition(|l| l.starts_with("crates: "));
+    for line in header {
         let class = if line.starts_with("INTERRUPTED") { "meta warn" } else { "meta" };
         let _ = writeln!(out, "<p class=\"{class}\">{}</p>", escape(&line));
     }
     let sections = super::sections(results);
+    let answers = super::answer::answers(&sections);
+    let legend = crate::cells::runtime_legend(&results.records);
+    super::answer::render_html(&mut out, &answers, &legend);
+    for section in &sections {
+        render_glance(&mut out, section)?;
+    }
     render_findings(&mut out, &sections);
     if sections.is_empty() {
         out.push_str("<p>No cell finished.</p>\n");
     }
     for section in &sections {
         render_section(&mut out, section)?;
+    }
+    for line in crates {
+        let _ = writeln!(out, "<p class=\"meta\">{}</p>", escape(&line));
     }
     out.push_str("<h2>Columns</h2>\n<dl class=\"note\">\n");
     for (name, meaning) in super::COLUMN_NOTES.iter().chain(&super::fairness::NOTES) {
@@ -80,13 +102,28 @@ pub fn render(results: &Results) -> Result<String> {
     Ok(out)
 }
 
+/// A workload at a glance, right under the answer: the runtime matrix
+/// beside the main chart (they wrap under each other on a narrow window).
+fn render_glance(out: &mut String, section: &Section) -> Result<()> {
+    let _ = writeln!(
+        out,
+        "<section class=\"glance\">\n<h2>{} at a glance</h2>\n<div class=\"glance\">",
+        escape(&super::title(section))
+    );
+    out.push_str("<div>\n");
+    super::matrix::render_html(out, section);
+    out.push_str("</div>\n");
+    if let Some(svg) = super::chart::render(section)? {
+        let _ = writeln!(out, "<div class=\"chart\">{}</div>", inline_svg(&svg));
+    }
+    out.push_str("</div>\n</section>\n");
+    Ok(())
+}
+
 fn render_section(out: &mut String, section: &Section) -> Result<()> {
     let _ = writeln!(out, "<section>\n<h2>{}</h2>", escape(&super::title(section)));
     for note in &section.notes {
         let _ = writeln!(out, "<p class=\"note\">{}</p>", escape(note));
-    }
-    if let Some(svg) = super::chart::render(section)? {
-        let _ = writeln!(out, "<div class=\"chart\">{}</div>", inline_svg(&svg));
     }
     out.push_str("<table>\n<thead><tr>");
     for h in HEADER {
@@ -119,14 +156,13 @@ fn render_section(out: &mut String, section: &Section) -> Result<()> {
     if !summary.is_empty() {
         let _ = writeln!(out, "<pre>Summary\n{}</pre>", escape(&summary.join("\n")));
     }
-    super::matrix::render_html(out, section);
     if let Some(svg) = super::frontier_chart::render(section)? {
         let _ = writeln!(
             out,
             "<h3>Speed against CPU</h3>\n<p class=\"note\">Each cell at its wall and CPU ns per number; the \
              joined cells are the efficiency frontier: no other cell is both faster and cheaper in CPU.</p>\n\
              <div class=\"chart\">{}</div>",
-            super::html::inline_svg(&svg)
+            inline_svg(&svg)
         );
     }
     super::fairness::render_html(out, section)?;
@@ -148,7 +184,17 @@ fn render_findings(out: &mut String, sections: &[Section]) {
         }
         out.push_str("<ul class=\"findings\">\n");
         for f in list {
-            let _ = writeln!(out, "<li><b>{}</b>: {}</li>", escape(&f.topic), escape(&f.body()));
+            let detail = match f.detail.is_empty() {
+                true => String::new(),
+                false => format!(" <span class=\"detail\">({})</span>", escape(&f.detail)),
+            };
+            let _ = writeln!(
+                out,
+                "<li>{} · <b>{}</b>: {}{detail}</li>",
+                escape(&f.verdict),
+                escape(&f.topic),
+                escape(&f.text)
+            );
         }
         out.push_str("</ul>\n");
     }
@@ -213,9 +259,13 @@ pub mod tests {
         let html = super::render(&results).unwrap();
         let tags = well_formed(&html);
         assert_eq!(tags.iter().filter(|t| *t == "svg").count(), 2);
-        // Per workload the ranked table and the runtime matrix (no fairness
-        // table: the sample records carry no fairness).
-        assert_eq!(tags.iter().filter(|t| *t == "table").count(), 4);
+        // Per workload the answer, the ranked table and the runtime matrix
+        // (no fairness table: the sample records carry no fairness).
+        assert_eq!(tags.iter().filter(|t| *t == "table").count(), 6);
+        let at = |s: &str| html.find(s).unwrap_or_else(|| panic!("no {s}"));
+        assert!(at("<h2>Answer</h2>") < at("Runtime matrix"), "the answer first");
+        assert!(at("Runtime matrix") < at("<h2>Findings</h2>"), "the matrix above the prose");
+        assert!(at("<svg") < at("<h2>Findings</h2>"), "the main chart above the prose");
         assert!(!tags.iter().any(|t| t == "script"), "error text must be escaped");
         assert!(html.contains("&lt;script&gt;"));
         assert!(!html.contains("src=") && !html.contains("href="), "the page loads nothing");

@@ -59,17 +59,33 @@ fn title(section: &Section) -> String {
 const NOTE: &str = "Every request (round trip, or lock or counter take) timed by its consumer in separate latency \
                     samples, merged over consumers and samples into an HDR histogram.";
 
-/// The terminal table, if any cell has latency.
-pub fn render_terminal(out: &mut String, section: &Section) {
+/// The terminal table, if any cell has latency: with `wide` every column;
+/// otherwise the runtime's short label and no request count, within
+/// [`super::text::WIDTH`] columns.
+pub fn render_terminal(out: &mut String, section: &Section, wide: bool) {
     let rows = rows(section);
     if rows.is_empty() {
         return;
     }
     let _ = writeln!(out, "{}", title(section));
     let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled).set_header(HEADER);
-    for (r, l) in &rows {
-        table.add_row(cells(r, l));
+    table.load_preset(UTF8_FULL_CONDENSED);
+    if wide {
+        table.set_content_arrangement(ContentArrangement::Disabled).set_header(HEADER);
+        for (r, l) in &rows {
+            table.add_row(cells(r, l));
+        }
+    } else {
+        let width = super::text::WIDTH as u16;
+        table
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(width)
+            .set_header(["runtime", "variant", "p50", "p90", "p99", "p99.9", "max"]);
+        for (r, l) in &rows {
+            let mut row = cells(r, l);
+            row[0] = crate::cells::short_runtime(r);
+            table.add_row(row[..7].to_vec());
+        }
     }
     for i in 2..HEADER.len() {
         if let Some(col) = table.column_mut(i) {
@@ -240,10 +256,14 @@ pub mod tests {
         assert!(ranked.iter().all(|(_, l)| monotonic(l)));
         assert!(rows(&s[1]).is_empty(), "no latency data, no table");
         let mut text = String::new();
-        render_terminal(&mut text, &s[1]);
+        render_terminal(&mut text, &s[1], false);
         assert!(text.is_empty());
-        render_terminal(&mut text, &s[0]);
+        render_terminal(&mut text, &s[0], false);
         assert!(text.contains("Latency per request · Workload 10 x 100,000") && text.contains("p99.9"), "{text}");
+        assert!(text.lines().all(|l| crate::render::text::width(l) <= crate::render::text::WIDTH), "{text}");
+        let mut wide = String::new();
+        render_terminal(&mut wide, &s[0], true);
+        assert!(wide.contains("requests") && wide.contains("tokio (multi-thread, 2 workers)"), "{wide}");
         let svg = chart_with_foot(&s[0], Some("Test CPU · 2 cores · 2026-11-28")).unwrap().unwrap();
         crate::render::html::tests::well_formed(&svg);
         assert!(svg.contains("machine: Test CPU") && svg.contains("p99.9"));

@@ -13,6 +13,9 @@ pub fn render(results: &Results) -> String {
         let _ = writeln!(out, "- {}", escape(&line));
     }
     let sections = super::sections(results);
+    let answers = super::answer::answers(&sections);
+    let legend = crate::cells::runtime_legend(&results.records);
+    super::answer::render_markdown(&mut out, &answers, &legend);
     render_findings(&mut out, &sections);
     if sections.is_empty() {
         out.push_str("\nNo cell finished.\n");
@@ -73,7 +76,10 @@ fn render_findings(out: &mut String, sections: &[Section]) {
             None => out.push('\n'),
         }
         for f in list {
-            let _ = writeln!(out, "- **{}**: {}", escape(&f.topic), escape(&f.body()));
+            let _ = writeln!(out, "- {} · **{}**: {}", escape(&f.verdict), escape(&f.topic), escape(&f.text));
+            if !f.detail.is_empty() {
+                let _ = writeln!(out, "  Details: {}.", escape(&f.detail));
+            }
         }
     }
 }
@@ -115,6 +121,7 @@ mod tests {
         assert!(rows >= 2 * 3);
         assert!(md.contains(&format!("| {} |", super::HEADER.join(" | "))));
         assert!(md.contains("## Workload 1,000 x 1,000"));
-        assert!(md.contains("```text\nsingle-thread on sync (threads) ran"));
+        assert!(md.contains("```text\natomic · threads ran"), "{md}");
+        assert!(md.find("## Answer").unwrap() < md.find("## Workload").unwrap());
     }
 }

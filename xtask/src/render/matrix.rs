@@ -4,9 +4,9 @@
 //! Rows and columns come from the data: a variant is a row when at least two
 //! runtimes ran it, or when it is a channel on OS threads.
 
+use super::text::{html_escape, md_escape};
 use crate::cells::{Cell, cells, runtimes};
 use crate::collate::Section;
-use super::text::{html_escape, md_escape};
 use dispenser_core::Family;
 use dispenser_core::table::format_ns;
 use std::fmt::Write;

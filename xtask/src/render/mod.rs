@@ -4,6 +4,7 @@
 //! column notes, the cells of a row) and one [`Exporter`] per format, each
 //! of which only lays the sections out.
 
+pub mod answer;
 pub mod chart;
 pub mod crossover_chart;
 pub mod csv;
@@ -21,11 +22,11 @@ pub mod text;
 
 pub use crate::collate::{Row, Section, sections};
 use crate::results::{FAMILY_ORDER, Results};
-pub use crate::units::{format_ratio, thousands};
+pub use crate::units::{figures, format_ratio, thousands};
 use anyhow::Result;
-use dispenser_core::Record;
 use dispenser_core::evidence::Winner;
 use dispenser_core::table::{format_kib, format_ns, format_ns_per_number};
+use dispenser_core::{Family, Record};
 
 /// One output format: turns a whole run into the bytes of one file (or
 /// of the terminal report), as hyperfine's exporters do.
@@ -143,6 +144,67 @@ pub fn row_cells(row: &Row) -> [String; 11] {
     ]
 }
 
+/// Column titles of the compact terminal table (at most [`text::WIDTH`]
+/// columns; `--wide` shows [`HEADER`]).
+pub const COMPACT_HEADER: [&str; 6] = ["#", "runtime", "variant", "ns/number [95%]", "× fastest [95%]", "flag"];
+
+/// Columns of [`COMPACT_HEADER`] aligned right.
+pub const COMPACT_NUMERIC: [bool; 6] = [true, false, false, true, true, false];
+
+/// The flag of an unstable cell in the compact table.
+pub const UNSTABLE_FLAG: char = '!';
+/// The flag of a cell where no contention happened.
+pub const UNCONTENDED_FLAG: char = '~';
+
+/// What the compact table's flags mean, for the legend under it.
+pub const FLAG_LEGEND: [&str; 2] = [
+    "! unstable: the processes disagree far beyond their own noise (spreads: --wide)",
+    "~ no contention: each consumer took its numbers in one go (mean run ≥ T/2)",
+];
+
+/// `!`, `~`, both (`!~`) or nothing: what to keep in mind reading a row.
+pub fn flags(row: &Row) -> String {
+    let mut out = String::new();
+    if row.estimate.unstable {
+        out.push(UNSTABLE_FLAG);
+    }
+    if crate::cells::uncontended(row.cell.fairness(), row.record) {
+        out.push(UNCONTENDED_FLAG);
+    }
+    out
+}
+
+/// `3.80 [3.70–3.90]`: ns per number with its interval, about three figures each.
+pub fn per_number_with_interval(row: &Row) -> String {
+    let n = row.record.workload.total().max(1) as f64;
+    let iv = row.estimate.interval;
+    format!("{} [{}–{}]", figures(row.ns_per_number()), figures(iv.lo / n), figures(iv.hi / n))
+}
+
+/// A ranked row's cells, in [`COMPACT_HEADER`] order.
+pub fn compact_cells(row: &Row) -> [String; 6] {
+    [
+        row.rank_label(),
+        crate::cells::short_runtime(row.record),
+        row.record.variant.clone(),
+        per_number_with_interval(row),
+        if row.is_fastest() { "1.00".into() } else { format_ratio(&row.ratio) },
+        flags(row),
+    ]
+}
+
+/// An unranked cell's compact cells: its status where the figure would be.
+pub fn compact_unranked_cells(r: &Record) -> [String; 6] {
+    [
+        "–".into(),
+        crate::cells::short_runtime(r),
+        r.variant.clone(),
+        r.status.as_str().to_uppercase(),
+        String::new(),
+        String::new(),
+    ]
+}
+
 /// An unranked cell's cells: its status where the median would be.
 pub fn unranked_cells(r: &Record) -> [String; 11] {
     let mut cells: [String; 11] = Default::default();
@@ -164,23 +226,53 @@ pub fn failure_line(r: &Record) -> String {
     format!("{} ({}): {why}", cell_name(r), r.status.as_str())
 }
 
-/// The hyperfine-like summary: the fastest cell (or, when the data cannot
-/// separate it from the runner-up, the cells tied with it), then how many
-/// times faster it ran than the best of every family and than the slowest,
-/// each ratio with its 95% interval.
+/// `atomic · tokio-mt/2`: a cell named short (the legend says what the
+/// runtime label stands for).
+pub fn short_name(r: &Record) -> String {
+    format!("{} · {}", r.variant, crate::cells::short_runtime(r))
+}
+
+/// True for a row that answers the contended question: not the baseline
+/// (the floor), not of an unknown family, and contended.
+fn is_real(row: &Row) -> bool {
+    !matches!(row.record.family, Family::Baseline | Family::Unknown)
+        && !crate::cells::uncontended(row.cell.fairness(), row.record)
+}
+
+/// The hyperfine-like summary, against the fastest real cell (contended,
+/// not the baseline; see [`is_real`]): it (or, when the pairwise tests
+/// cannot separate it from others, the cells tied with it), then how many
+/// times faster it ran than the best of every other family and than the
+/// slowest, each ratio with its 95% interval; then the baseline as one
+/// reference line, and the uncontended cells it left out.
 pub fn summary(section: &Section) -> Vec<String> {
-    let Some(first) = section.rows.first() else { return Vec::new() };
-    let tied: Vec<&Row> = match &section.winner {
-        Some(Winner::Tied(idx)) => idx.iter().filter_map(|&i| section.rows.get(i)).collect(),
-        _ => Vec::new(),
+    let real: Vec<&Row> = section.rows.iter().filter(|r| is_real(r)).collect();
+    let floor = section.rows.iter().find(|r| r.record.family == Family::Baseline);
+    let Some(first) = real.first().copied() else {
+        return match section.rows.first() {
+            Some(only) => vec![format!(
+                "{} is the only kind of cell that finished; nothing contended to compare",
+                short_name(only.record)
+            )],
+            None => Vec::new(),
+        };
+    };
+    let processes: Vec<Vec<Vec<f64>>> = real.iter().map(|r| r.cell.samples_by_process()).collect();
+    let estimates: Vec<_> = real.iter().map(|r| r.estimate).collect();
+    let against = |row: &Row| {
+        dispenser_core::evidence::ratio(
+            &first.cell.samples_by_process(),
+            &row.cell.samples_by_process(),
+            dispenser_core::evidence::seed_for(&format!("{}/{}", first.cell.key(), row.cell.key())),
+        )
     };
     let mut picks: Vec<(usize, String)> = Vec::new();
     for family in FAMILY_ORDER {
-        if let Some(best) = section.rows.iter().skip(1).position(|r| r.record.family == family) {
+        if let Some(best) = real.iter().skip(1).position(|r| r.record.family == family) {
             picks.push((best + 1, format!("fastest {}", family.as_str())));
         }
     }
-    let last = section.rows.len() - 1;
+    let last = real.len() - 1;
     if last > 0 {
         match picks.iter_mut().find(|(i, _)| *i == last) {
             Some(p) => p.1.push_str(", slowest"),
@@ -188,21 +280,56 @@ pub fn summary(section: &Section) -> Vec<String> {
         }
     }
     picks.sort_by_key(|(i, _)| *i);
+    let tied: Vec<&Row> = match dispenser_core::evidence::winner(&processes, &estimates) {
+        Some(Winner::Tied(idx)) => idx.iter().filter_map(|&i| real.get(i).copied()).collect(),
+        _ => Vec::new(),
+    };
     let mut lines = if tied.len() > 1 {
-        let names: Vec<String> = tied.iter().map(|r| cell_name(r.record)).collect();
+        let names: Vec<String> = tied.iter().take(3).map(|r| short_name(r.record)).collect();
+        let more = match tied.len() {
+            n if n > 3 => format!(" and {} more (see the ranks)", n - 3),
+            _ => String::new(),
+        };
         vec![
-            format!("fastest: a tie, the pairwise tests cannot separate: {}", names.join(", ")),
-            format!("{} has the lowest time; against it,", cell_name(first.record)),
+            format!("fastest: can't be told apart: {}{more}", names.join(", ")),
+            format!("{} has the lowest time; against it,", short_name(first.record)),
         ]
     } else if picks.is_empty() {
         // Nothing to set it against: hyperfine's "ran" would dangle.
-        vec![format!("{} was the only cell that finished", cell_name(first.record))]
+        vec![format!("{} was the only contended cell that finished", short_name(first.record))]
     } else {
-        vec![format!("{} ran", cell_name(first.record))]
+        vec![format!("{} ran", short_name(first.record))]
     };
     for (i, why) in picks {
-        let row = &section.rows[i];
-        lines.push(format!("  {:>20} times faster than {} [{why}]", format_ratio(&row.ratio), cell_name(row.record)));
+        let row = real[i];
+        let ratio = against(row).map_or_else(|| "?".into(), |r| format_ratio(&r));
+        lines.push(format!("  {ratio:>18} times faster than {} [{why}]", short_name(row.record)));
+    }
+    if let Some(floor) = floor {
+        if let Some(r) = against(floor) {
+            let inverse = dispenser_core::evidence::Ratio {
+                point: 1.0 / r.point,
+                interval: dispenser_core::evidence::Interval { lo: 1.0 / r.interval.hi, hi: 1.0 / r.interval.lo },
+            };
+            let (ratio, how) = if inverse.point >= 1.0 {
+                (format_ratio(&inverse), "times faster")
+            } else {
+                (format_ratio(&r), "times slower")
+            };
+            lines.push(format!(
+                "reference: the floor, {} (one thread, no sharing), ran {ratio} {how}",
+                short_name(floor.record)
+            ));
+        }
+    }
+    let left_out: Vec<String> = section
+        .rows
+        .iter()
+        .filter(|r| r.record.family != Family::Baseline && !is_real(r))
+        .map(|r| short_name(r.record))
+        .collect();
+    if !left_out.is_empty() {
+        lines.push(format!("left out, no contention (~): {}", left_out.join(", ")));
     }
     lines
 }
@@ -360,14 +487,38 @@ pub mod tests {
         let results = sample_results();
         let s = sections(&results);
         let lines = summary(&s[0]);
-        assert_eq!(lines[0], "single-thread on sync (threads) ran");
-        assert!(lines[1].contains("times faster than atomic on sync (threads) [fastest atomic]"), "{lines:?}");
-        assert!(lines.last().unwrap().contains("crossbeam-bounded on sync (threads) [fastest channel, slowest]"));
-        assert!(lines.iter().any(|l| l.contains("oneshot-actor on tokio (multi-thread, 2 workers) [fastest actor]")));
+        // Against the fastest real cell, not the single-thread floor.
+        assert_eq!(lines[0], "atomic · threads ran");
+        assert!(lines[1].contains("times faster than std-mutex · threads [fastest lock]"), "{lines:?}");
+        assert!(lines.iter().any(|l| l.contains("oneshot-actor · tokio-mt/2 [fastest actor]")), "{lines:?}");
+        assert!(lines.iter().any(|l| l.contains("crossbeam-bounded · threads [fastest channel, slowest]")));
+        let floor = lines.last().unwrap();
+        assert!(
+            floor.starts_with("reference: the floor, single-thread · threads (one thread, no sharing), ran 2.6"),
+            "{floor}"
+        );
         // One cell: nothing to be faster than, and no dangling "ran".
         let mut one = sample_results();
-        let first = one.records.iter().find(|r| r.is_ok()).unwrap().clone();
+        let first = one.records.iter().find(|r| r.is_ok() && r.variant == "atomic").unwrap().clone();
         one.records = vec![first];
-        assert_eq!(summary(&sections(&one)[0]), ["single-thread on sync (threads) was the only cell that finished"]);
+        assert_eq!(summary(&sections(&one)[0]), ["atomic · threads was the only contended cell that finished"]);
+    }
+
+    #[test]
+    fn the_summary_leaves_out_cells_without_contention() {
+        let mut results = sample_results();
+        for r in results.records.iter_mut().filter(|r| r.variant == "atomic") {
+            r.fairness = Some(dispenser_core::fairness::Fairness {
+                mean_run: r.workload.per_consumer as f64,
+                longest_run: r.workload.per_consumer as u64,
+                handoff_share: 0.0,
+                finish_spread: None,
+            });
+        }
+        let lines = summary(&sections(&results)[0]);
+        assert_eq!(lines[0], "std-mutex · threads ran");
+        assert_eq!(lines.last().unwrap(), "left out, no contention (~): atomic · threads");
+        let row = sections(&results)[0].rows.iter().find(|r| r.record.variant == "atomic").map(compact_cells).unwrap();
+        assert_eq!(row[5], "~");
     }
 }

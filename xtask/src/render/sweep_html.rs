@@ -5,8 +5,8 @@
 //! did not succeed). Self-contained, well-formed XML, like report.html.
 
 use super::html::{page_end, page_start};
-use super::text::{html_escape as escape, inline_svg};
 use super::sweep_chart::{self, Axis, RuntimeSweep};
+use super::text::{html_escape as escape, inline_svg};
 use crate::crossover::{self, Crossover};
 use crate::results::Results;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
