@@ -10,11 +10,12 @@
 use crate::cli::CompareArgs;
 use crate::collate::{CellRecords, group_cells};
 use crate::error::usage;
+use crate::render::text::{WIDTH, wrap_words};
 use crate::results::{self, Results};
 use crate::units::format_ratio;
 use anyhow::Result;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{CellAlignment, Table};
+use comfy_table::{CellAlignment, ContentArrangement, Table};
 use dispenser_core::evidence::{self, Estimate, Ratio, Verdict};
 use dispenser_core::table::format_ns;
 use std::collections::BTreeMap;
@@ -140,12 +141,39 @@ fn point(c: &CellRecords) -> String {
     }
 }
 
-/// The comparison as text: a table per workload, one-sided cells, totals.
+/// `3.80 ms`, or the status of a cell that did not finish: the compact table's OLD and NEW.
+fn point_only(c: &CellRecords) -> String {
+    match (c.failure(), c.estimate()) {
+        (None, Some(e)) => format_ns(e.point),
+        (Some(f), _) => f.status.as_str().to_uppercase(),
+        (None, None) => "NO SAMPLES".into(),
+    }
+}
+
+/// The comparison as text, within [`WIDTH`] columns: see [`render_with`].
 pub fn render(old: &Results, new: &Results) -> String {
+    render_with(old, new, false)
+}
+
+/// The comparison as text: a table per workload, one-sided cells, totals.
+/// By default within [`WIDTH`] columns (short runtime labels, OLD and NEW
+/// as points, `~` for no change, prose wrapped); `wide` keeps every column
+/// (OLD and NEW with their intervals, full runtime names).
+pub fn render_with(old: &Results, new: &Results, wide: bool) -> String {
     let (old_cells, new_cells) = (index(old), index(new));
     let mut out = String::new();
+    let say = |out: &mut String, line: &str, indent: &str| {
+        if wide {
+            let _ = writeln!(out, "{line}");
+        } else {
+            let lead = &line[..line.len() - line.trim_start().len()];
+            for l in wrap_words(lead, line, indent, WIDTH) {
+                let _ = writeln!(out, "{l}");
+            }
+        }
+    };
     for line in [machines_line(old, new), schemas_line(old, new)].into_iter().flatten() {
-        let _ = writeln!(out, "{line}");
+        say(&mut out, &line, "  ");
     }
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut detectable: Vec<f64> = Vec::new();
@@ -156,10 +184,18 @@ pub fn render(old: &Results, new: &Results) -> String {
         let mut rows: Vec<(Option<Change>, [String; 7])> = Vec::new();
         for (k, o) in old_cells.iter().filter(|(k, _)| k.0 == w) {
             let Some(n) = new_cells.get(k) else { continue };
-            let label = format!("{} ({}{})", k.1, n.first().executor, knobs(k));
+            let label = match wide {
+                true => format!("{} ({}{})", k.1, n.first().executor, knobs(k)),
+                false => format!("{}{}", crate::cells::short_runtime(n.first()), knobs(k)),
+            };
             let c = change(o, n);
             let (verdict, ratio) = match (c, o.failure(), n.failure()) {
+                (Some(c), ..) if !wide && c.verdict == Verdict::NoChange => ("~".to_string(), format_ratio(&c.ratio)),
                 (Some(c), ..) => (verdict_word(c.verdict).to_string(), format_ratio(&c.ratio)),
+                // Compact: OLD and NEW already show the statuses.
+                (None, None, Some(_)) if !wide => ("broke".into(), String::new()),
+                (None, Some(_), None) if !wide => ("fixed".into(), String::new()),
+                (None, Some(_), Some(_)) if !wide => ("not ok".into(), String::new()),
                 (None, None, Some(f)) => (format!("now {}", f.status.as_str()), String::new()),
                 (None, Some(f), None) => (format!("fixed (was {})", f.status.as_str()), String::new()),
                 (None, Some(_), Some(f)) => (format!("not ok in both ({})", f.status.as_str()), String::new()),
@@ -170,7 +206,8 @@ pub fn render(old: &Results, new: &Results) -> String {
                 detectable.push(d);
             }
             let mde = c.and_then(|c| c.detectable).map_or(String::new(), |d| format!("{:.0}%", d * 100.0));
-            let cells = [label, k.4.clone(), point(o), point(n), ratio, verdict, mde];
+            let (po, pn) = if wide { (point(o), point(n)) } else { (point_only(o), point_only(n)) };
+            let cells = [label, k.4.clone(), po, pn, ratio, verdict, mde];
             rows.push((c, cells));
         }
         if rows.is_empty() {
@@ -186,15 +223,14 @@ pub fn render(old: &Results, new: &Results) -> String {
             (None, None) => a.1.cmp(&b.1),
         });
         let mut table = Table::new();
-        table.load_preset(UTF8_FULL_CONDENSED).set_header([
-            "runtime",
-            "variant",
-            "OLD [95%]",
-            "NEW [95%]",
-            "NEW/OLD [95%]",
-            "verdict",
-            "MDE",
-        ]);
+        table.load_preset(UTF8_FULL_CONDENSED);
+        if wide {
+            table.set_header(["runtime", "variant", "OLD [95%]", "NEW [95%]", "NEW/OLD [95%]", "verdict", "MDE"]);
+        } else {
+            // Dynamic only bites when the data would be wider than WIDTH.
+            table.set_content_arrangement(ContentArrangement::Dynamic).set_width(WIDTH as u16);
+            table.set_header(["runtime", "variant", "OLD", "NEW", "NEW/OLD [95%]", "verdict", "MDE"]);
+        }
         for (_, cells) in rows {
             table.add_row(cells);
         }
@@ -212,9 +248,13 @@ pub fn render(old: &Results, new: &Results) -> String {
             .map(|(k, c)| format!("  {} on {} ({}{}), {}", k.4, k.1, c.first().executor, knobs(k), c.first().workload))
             .collect();
         if !only.is_empty() {
-            let _ = writeln!(out, "\nOnly in {side} ({}):\n{}", only.len(), only.join("\n"));
+            let _ = writeln!(out, "\nOnly in {side} ({}):", only.len());
+            for line in only {
+                say(&mut out, &line, "      ");
+            }
         }
-        *counts.entry(if side == "OLD" { "only in OLD" } else { "only in NEW" }).or_default() += only.len();
+        *counts.entry(if side == "OLD" { "only in OLD" } else { "only in NEW" }).or_default() +=
+            only_count(here, there);
     }
     let totals: Vec<String> = ["faster", "slower", "no change", "not comparable", "only in OLD", "only in NEW"]
         .iter()
@@ -227,16 +267,26 @@ pub fn render(old: &Results, new: &Results) -> String {
             dispenser_core::stats::median(detectable).unwrap_or(0.0) * 100.0
         ),
     };
-    let _ = writeln!(
-        out,
-        "\n{}{mde}\n(a change counts when the 95% interval of NEW/OLD, Welch's t on both runs' log process medians, \
-         excludes 1 and the change exceeds {:.0}%; MDE: the smallest change this pair of runs would call {:.0}% of \
-         the time)",
-        totals.join(", "),
-        evidence::PRACTICAL * 100.0,
-        evidence::POWER * 100.0
+    out.push('\n');
+    say(&mut out, &format!("{}{mde}", totals.join(", ")), "  ");
+    let tilde = if wide { "" } else { "~: no change; " };
+    say(
+        &mut out,
+        &format!(
+            "({tilde}a change counts when the 95% interval of NEW/OLD, Welch's t on both runs' log process medians, \
+             excludes 1 and the change exceeds {:.0}%; MDE: the smallest change this pair of runs would call {:.0}% of \
+             the time)",
+            evidence::PRACTICAL * 100.0,
+            evidence::POWER * 100.0
+        ),
+        " ",
     );
     out
+}
+
+/// Cells of `here` that `there` does not have.
+fn only_count(here: &BTreeMap<Key, CellRecords>, there: &BTreeMap<Key, CellRecords>) -> usize {
+    here.keys().filter(|k| !there.contains_key(*k)).count()
 }
 
 /// Slowdowns injected into the B run of an A/A pair: what compare must see.
@@ -386,7 +436,7 @@ pub fn run(args: CompareArgs) -> Result<ExitCode> {
     let old = results::load(&old_path)?;
     let new = results::load(&new_path)?;
     println!("OLD: {}\nNEW: {}", old_path.display(), new_path.display());
-    print!("{}", render(&old, &new));
+    print!("{}", render_with(&old, &new, args.wide));
     if args.aa {
         println!();
         print!("{}", aa_summary(&old, &new));
@@ -450,7 +500,9 @@ mod tests {
         );
         let text = render(&old, &new);
         assert!(text.contains("slower") && text.contains("2.98"), "{text}");
-        assert!(text.contains("now timeout"));
+        assert!(text.contains("TIMEOUT ┆") && text.contains("┆ broke "), "{text}");
+        assert!(render_with(&old, &new, true).contains("now timeout"));
+        assert!(text.lines().all(|l| crate::render::text::width(l) <= WIDTH), "{text}");
         assert!(text.contains("Only in OLD (1):\n  std-mutex on sync (threads), 4x10000"));
         assert!(text.contains("Only in NEW (1):\n  flume-bounded on sync (threads), 4x10000"));
         assert!(text.contains("0 faster, 1 slower, 0 no change, 1 not comparable, 1 only in OLD, 1 only in NEW"));

@@ -1,6 +1,7 @@
 //! `cargo xtask bench` end to end, on sync-bench with tiny workloads: a
 //! clean run and its files, a timeout, a failing process, an interrupted
-//! run, filters and usage errors. xtask builds sync-bench in release itself
+//! run, filters and usage errors; and one quick run of every runtime, whose
+//! terminal output must fit 100 columns and open with the answer. xtask builds sync-bench in release itself
 //! (a no-op once built), so the tests share target/ with everything else.
 
 mod common;
@@ -58,6 +59,31 @@ fn a_tiny_run_writes_every_file_and_exits_0() {
     assert!(html.contains("<svg") && html.contains("std-mutex"));
     let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
     assert!(md.contains("| 1 | sync (threads) |") || md.contains("| 1–"), "{md}");
+}
+
+/// The widest line a default terminal report may have (`--wide` lifts it).
+const TERMINAL_COLUMNS: usize = 100;
+
+#[test]
+fn a_quick_run_fits_100_columns_and_opens_with_the_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    // Every runtime and variant on the quick workload, one process per cell
+    // to keep the test short (the layout does not depend on it).
+    let out = xtask().args(["bench", "--quick", "--processes", "1", "--out"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    for line in stdout.lines() {
+        // Display width, as a terminal (and comfy-table) counts it.
+        let width = unicode_width::UnicodeWidthStr::width(line);
+        assert!(width <= TERMINAL_COLUMNS, "{width} columns: {line}\n{stdout}");
+    }
+    let first_screen: Vec<&str> = stdout.lines().take(40).collect();
+    assert!(first_screen.iter().any(|l| l.starts_with("Answer")), "no Answer in the first 40 lines:\n{stdout}");
+    assert!(stdout.lines().count() > 40, "a full quick run is more than one screen");
+    // --wide keeps every column: `report` renders the same run wide.
+    let wide = xtask().arg("report").arg(dir.path()).arg("--wide").output().unwrap();
+    let wide = String::from_utf8(wide.stdout).unwrap();
+    assert!(wide.contains("spread in / between") && wide.contains("peak mem"), "{wide}");
 }
 
 #[test]

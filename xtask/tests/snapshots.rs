@@ -61,7 +61,16 @@ fn sweep_report_outputs() {
 fn compare_output() {
     let run = xtask().current_dir(fixtures()).args(["compare", "results.json", "new.json"]).output().unwrap();
     assert!(run.status.success(), "{}", stderr(&run));
-    insta::assert_snapshot!("compare", String::from_utf8(run.stdout).unwrap());
+    let text = String::from_utf8(run.stdout).unwrap();
+    assert!(text.lines().all(|l| unicode_width::UnicodeWidthStr::width(l) <= 100), "{text}");
+    insta::assert_snapshot!("compare", text);
+    let wide =
+        xtask().current_dir(fixtures()).args(["compare", "results.json", "new.json", "--wide"]).output().unwrap();
+    let wide = String::from_utf8(wide.stdout).unwrap();
+    assert!(
+        wide.contains("OLD [95%]") && wide.contains("sync (threads)") && wide.contains("fixed (was timeout)"),
+        "{wide}"
+    );
 }
 
 /// Two runs whose machines differ (the fixture run and `laptop.json`, the
