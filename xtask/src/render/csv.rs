@@ -1,15 +1,19 @@
 //! results.csv: one row per cell (all of its processes together), every
-//! figure in plain units (ns, s, KiB) for spreadsheets and scripts. The raw
-//! samples of every process stay in results.json.
+//! figure in plain units (ns, s, KiB) for spreadsheets and scripts, sorted
+//! as the tables are: by workload (fewest consumers first), then by the
+//! point estimate, cells that did not finish last in their workload. Each
+//! ranked cell carries its rank range and its ratio to the workload's
+//! fastest with that ratio's interval. The raw samples of every process
+//! stay in results.json.
 
-use crate::collate::group_cells;
+use crate::collate::{CellRecords, group_cells, sections};
 use crate::results::Results;
 use anyhow::Result;
 use dispenser_core::evidence;
 use dispenser_core::stats::Stats;
 
 /// Column names, in order.
-pub const COLUMNS: [&str; 46] = [
+pub const COLUMNS: [&str; 52] = [
     "runtime",
     "flavor",
     "workers",
@@ -21,6 +25,11 @@ pub const COLUMNS: [&str; 46] = [
     "work_ns",
     "cpus",
     "status",
+    "rank_lo",
+    "rank_hi",
+    "ratio_to_fastest",
+    "ratio_ci95_lo",
+    "ratio_ci95_hi",
     "processes",
     "samples",
     "time_ns",
@@ -55,14 +64,46 @@ pub const COLUMNS: [&str; 46] = [
     "finish_spread",
     "switches_per_number",
     "cpu_ns_per_number",
+    "no_contention",
     "error",
 ];
 
-/// Renders every cell as a CSV row, in the order each first ran.
+/// A ranked cell's place: its rank range and its ratio to the fastest.
+type Place = (evidence::Rank, evidence::Ratio);
+
+/// Every cell of `results` with its place when ranked, sorted by workload,
+/// then point estimate (unranked cells last, in the order they first ran).
+fn ordered<'a>(results: &'a Results) -> Vec<(CellRecords<'a>, Option<Place>)> {
+    let places: Vec<(String, Place)> = sections(results)
+        .iter()
+        .flat_map(|s| s.rows.iter().map(|r| (r.cell.key(), (r.rank, r.ratio))).collect::<Vec<_>>())
+        .collect();
+    let mut cells: Vec<(CellRecords, Option<Place>, Option<f64>)> = group_cells(&results.records)
+        .into_iter()
+        .map(|c| {
+            let place = places.iter().find(|(k, _)| *k == c.key()).map(|(_, p)| *p);
+            let point = place.and_then(|_| c.estimate()).map(|e| e.point);
+            (c, place, point)
+        })
+        .collect();
+    // Stable: unranked cells keep their run order after the ranked ones.
+    cells.sort_by(|a, b| {
+        let w = |c: &CellRecords| (c.first().workload.consumers, c.first().workload.per_consumer);
+        w(&a.0).cmp(&w(&b.0)).then_with(|| match (a.2, b.2) {
+            (Some(x), Some(y)) => x.total_cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        })
+    });
+    cells.into_iter().map(|(c, place, _)| (c, place)).collect()
+}
+
+/// Renders every cell as a CSV row, sorted as the tables are (see [`ordered`]).
 pub fn render(results: &Results) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(COLUMNS)?;
-    for cell in group_cells(&results.records) {
+    for (cell, place) in ordered(results) {
         let r = cell.first();
         // A cell with a process that did not finish carries no figure:
         // sorted in a spreadsheet, a broken variant must never rank first.
@@ -81,7 +122,7 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
         let shown = failure.unwrap_or(r);
         let fair = cell.fairness().filter(|_| ok);
         let per_number = |v: Option<f64>| opt(v.filter(|_| ok).map(|x| x.to_string()));
-        let row: [String; 46] = [
+        let row: [String; 52] = [
             r.runtime.clone(),
             r.executor.flavor.clone(),
             opt(r.executor.workers.map(|w| w.to_string())),
@@ -93,6 +134,11 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
             r.settings.work_ns.to_string(),
             opt(r.settings.cpus.map(|k| k.to_string())),
             shown.status.as_str().into(),
+            opt(place.map(|(rank, _)| rank.lo.to_string())),
+            opt(place.map(|(rank, _)| rank.hi.to_string())),
+            opt(place.map(|(_, ratio)| ratio.point.to_string())),
+            opt(place.map(|(_, ratio)| ratio.interval.lo.to_string())),
+            opt(place.map(|(_, ratio)| ratio.interval.hi.to_string())),
             cell.records.len().to_string(),
             cell.records.iter().map(|r| r.dispense_ns.len()).sum::<usize>().to_string(),
             est(|e| e.point.to_string()),
@@ -127,6 +173,7 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
             opt(fair.and_then(|f| f.finish_spread).map(|x| x.to_string())),
             per_number(cell.switches_per_number()),
             per_number(cell.cpu_ns_per_number()),
+            opt(fair.map(|f| crate::cells::uncontended(Some(f), r).to_string())),
             opt(shown.error.clone()),
         ];
         w.write_record(&row)?;
@@ -166,5 +213,30 @@ mod tests {
         assert_eq!(atomic[col("time_ns")].parse::<f64>().unwrap(), 3_800_000.0);
         assert_eq!((&atomic[col("work_ns")], &atomic[col("cpus")], &atomic[col("work_share")]), ("0", "", ""));
         assert_eq!(&atomic[col("processes")], "1", "one process");
+        assert_eq!((&atomic[col("rank_lo")], &atomic[col("rank_hi")]), ("2", "2"));
+        let ratio: f64 = atomic[col("ratio_to_fastest")].parse().unwrap();
+        let (lo, hi): (f64, f64) =
+            (atomic[col("ratio_ci95_lo")].parse().unwrap(), atomic[col("ratio_ci95_hi")].parse().unwrap());
+        assert!(lo < ratio && ratio < hi && (ratio - 3.8 / 1.45).abs() < 1e-9, "{ratio} [{lo}, {hi}]");
+        assert_eq!((&timeout[col("rank_lo")], &timeout[col("ratio_to_fastest")]), ("", ""));
+        // Sorted by workload, then point estimate; unranked cells last in theirs.
+        let order: Vec<(String, String)> =
+            rows.iter().map(|r| (r[col("consumers")].to_string(), r[col("variant")].to_string())).collect();
+        let names: Vec<&str> = order.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "single-thread",
+                "atomic",
+                "std-mutex",
+                "oneshot-actor",
+                "crossbeam-bounded",
+                "flume-bounded",
+                "atomic",
+                "std-mpsc",
+                "kanal-bounded"
+            ]
+        );
+        assert!(order.iter().take(6).all(|(n, _)| n == "10") && order.iter().skip(6).all(|(n, _)| n == "1000"));
     }
 }
