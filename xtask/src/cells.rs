@@ -130,16 +130,20 @@ pub fn short_runtime(r: &Record) -> String {
 }
 
 /// `tokio-mt/2 = tokio (multi-thread, 2 workers)`: what a short label
-/// stands for, one entry per distinct label in `records`, in order.
+/// stands for, one entry per distinct label in `records`, in the order of
+/// [`runtimes`].
 pub fn runtime_legend<'r>(records: impl IntoIterator<Item = &'r Record>) -> Vec<String> {
-    let mut out: Vec<(String, String)> = Vec::new();
+    let mut out: Vec<(usize, String, String)> = Vec::new();
     for r in records {
         let short = short_runtime(r);
-        if !out.iter().any(|(s, _)| *s == short) {
-            out.push((short, r.runtime_label()));
+        if !out.iter().any(|(_, s, _)| *s == short) {
+            let rank = RUNTIME_ORDER.iter().position(|o| *o == r.runtime).unwrap_or(RUNTIME_ORDER.len());
+            out.push((rank, short, r.runtime_label()));
         }
     }
-    out.into_iter().map(|(short, long)| format!("{short} = {long}")).collect()
+    // As the matrix orders its columns: OS threads first, current-thread last in its runtime.
+    out.sort_by_key(|(rank, _, long)| (*rank, long.contains("current-thread")));
+    out.into_iter().map(|(_, short, long)| format!("{short} = {long}")).collect()
 }
 
 /// Runtime names in report order (OS threads first); others follow in the

@@ -84,7 +84,7 @@ pub fn render_html(out: &mut String, section: &Section) -> anyhow::Result<()> {
     if let Some(svg) = super::chart::fairness(section, &cells)? {
         let _ = writeln!(out, "<div class=\"chart\">{}</div>", super::text::inline_svg(&svg));
     }
-    out.push_str("<table>\n<thead><tr>");
+    out.push_str("<div class=\"wide\">\n<table>\n<thead><tr>");
     for h in HEADER {
         let _ = write!(out, "<th>{}</th>", html_escape(h));
     }
@@ -97,7 +97,7 @@ pub fn render_html(out: &mut String, section: &Section) -> anyhow::Result<()> {
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody>\n</table>\n");
+    out.push_str("</tbody>\n</table>\n</div>\n");
     Ok(())
 }
 

@@ -44,7 +44,10 @@ table.answer caption { text-align: left; font-weight: bold; padding: 0.2em 0; }
 table.answer tr.ref td { color: #555; }
 section.answer h2, section.glance h2 { margin-top: 0.8em; }
 div.glance { display: flex; flex-wrap: wrap; gap: 0 2em; align-items: flex-start; }
-div.glance > div { flex: 1 1 30em; min-width: 0; }
+div.glance > div { flex: 0 1 auto; min-width: 0; max-width: 100%; }
+div.glance > div.chart { flex: 1 1 28em; }
+div.glance p.note { max-width: 44em; }
+div.wide { overflow-x: auto; max-width: 100%; }
 span.detail { color: #666; }
 .key.m1 { background: #c7e9c0; } .key.m2 { background: #fff3bf; } .key.m3 { background: #fdd0a2; } .key.m4 { background: #fcaeae; }
 ";
@@ -125,7 +128,7 @@ fn render_section(out: &mut String, section: &Section) -> Result<()> {
     for note in &section.notes {
         let _ = writeln!(out, "<p class=\"note\">{}</p>", escape(note));
     }
-    out.push_str("<table>\n<thead><tr>");
+    out.push_str("<div class=\"wide\">\n<table>\n<thead><tr>");
     for h in HEADER {
         let _ = write!(out, "<th>{}</th>", escape(h));
     }
@@ -144,7 +147,7 @@ fn render_section(out: &mut String, section: &Section) -> Result<()> {
     for r in &section.unranked {
         push_row(out, " class=\"unranked\"", &super::unranked_cells(r), None);
     }
-    out.push_str("</tbody>\n</table>\n");
+    out.push_str("</tbody>\n</table>\n</div>\n");
     if !section.unranked.is_empty() {
         out.push_str("<p>Not ranked:</p>\n<ul>\n");
         for r in &section.unranked {

@@ -119,7 +119,7 @@ pub fn render_html(out: &mut String, section: &Section) -> Result<()> {
     if let Some(svg) = chart(section)? {
         let _ = writeln!(out, "<div class=\"chart\">{}</div>", super::text::inline_svg(&svg));
     }
-    out.push_str("<table>\n<thead><tr>");
+    out.push_str("<div class=\"wide\">\n<table>\n<thead><tr>");
     for h in HEADER {
         let _ = write!(out, "<th>{}</th>", escape(h));
     }
@@ -132,7 +132,7 @@ pub fn render_html(out: &mut String, section: &Section) -> Result<()> {
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody>\n</table>\n");
+    out.push_str("</tbody>\n</table>\n</div>\n");
     Ok(())
 }
 

@@ -14,9 +14,9 @@ use std::fmt::Write;
 /// One cell of the matrix.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
-    /// The median dispense time, e.g. `3.8 ms`.
+    /// The typical dispense time (the point estimate), e.g. `3.8 ms`.
     pub text: String,
-    /// Median over the row's best median.
+    /// Point estimate over the row's best one.
     pub ratio: f64,
     /// The row's fastest, or tied with it (the pairwise test cannot separate them).
     pub best: bool,
@@ -27,6 +27,8 @@ pub struct Entry {
 pub struct Matrix {
     /// Column heads: runtime with executor.
     pub columns: Vec<String>,
+    /// The same heads short (`tokio-mt/2`), for narrow tables.
+    pub short: Vec<String>,
     /// Row heads (variants) and their entries, one per column (`None`: not run or not ok).
     pub rows: Vec<(String, Vec<Option<Entry>>)>,
 }
@@ -72,7 +74,11 @@ pub fn matrix(section: &Section) -> Option<Matrix> {
             (variant, entries)
         })
         .collect();
-    Some(Matrix { columns, rows })
+    let short = columns
+        .iter()
+        .map(|col| cells.iter().find(|c| c.runtime() == *col).map_or_else(|| col.clone(), Cell::short_runtime))
+        .collect();
+    Some(Matrix { columns, short, rows })
 }
 
 /// The CSS class of an entry, by its ratio to the row's best.
@@ -90,7 +96,7 @@ pub const LEGEND: [(&str, &str); 4] =
     [("m1", "row's best (or tied with it)"), ("m2", "under 2× the row's best"), ("m3", "2–10×"), ("m4", "10× or more")];
 
 /// What the table shows, under its heading.
-const CAPTION: &str = "Median dispense time of each variant that several runtimes share (and every channel on OS threads), \
+const CAPTION: &str = "Typical dispense time (the point estimate) of each variant that several runtimes share (and every channel on OS threads), \
                        one column per runtime; — where a runtime does not have the variant or the cell did not finish.";
 
 /// The matrix as a Markdown table, the row's best in bold.
@@ -117,9 +123,10 @@ pub fn render_markdown(out: &mut String, section: &Section) {
 pub fn render_html(out: &mut String, section: &Section) {
     let Some(m) = matrix(section) else { return };
     let _ = writeln!(out, "<h3>Runtime matrix</h3>\n<p class=\"note\">{}</p>", html_escape(CAPTION));
-    out.push_str("<table class=\"matrix\">\n<thead><tr><th>variant</th>");
-    for c in &m.columns {
-        let _ = write!(out, "<th>{}</th>", html_escape(c));
+    out.push_str("<div class=\"wide\">\n<table class=\"matrix\">\n<thead><tr><th>variant</th>");
+    // Short heads (the answer's legend names them), the full name on hover.
+    for (long, short) in m.columns.iter().zip(&m.short) {
+        let _ = write!(out, "<th title=\"{}\">{}</th>", html_escape(long), html_escape(short));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for (variant, entries) in &m.rows {
@@ -143,7 +150,7 @@ pub fn render_html(out: &mut String, section: &Section) {
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody>\n</table>\n<p class=\"note\">");
+    out.push_str("</tbody>\n</table>\n</div>\n<p class=\"note\">");
     for (class, meaning) in LEGEND {
         let _ = write!(out, "<span class=\"key {class}\">{}</span> ", html_escape(meaning));
     }
@@ -178,6 +185,7 @@ mod tests {
         );
         let m = matrix(&sections(&results)[0]).unwrap();
         assert_eq!(m.columns, ["sync (threads)", "tokio (multi-thread, 2 workers)"]);
+        assert_eq!(m.short, ["threads", "tokio-mt/2"]);
         let names: Vec<&str> = m.rows.iter().map(|(v, _)| v.as_str()).collect();
         assert_eq!(names, ["atomic", "std-mpsc"], "tokio-mutex and std-mutex each run on one runtime");
         let atomic = &m.rows[0].1;
