@@ -10,7 +10,7 @@
 use crate::cli::CompareArgs;
 use crate::collate::{CellRecords, group_cells};
 use crate::error::usage;
-use crate::render::text::{WIDTH, wrap_words};
+use crate::render::text::{columns, wrap_words};
 use crate::results::{self, Results};
 use crate::units::format_ratio;
 use anyhow::Result;
@@ -150,13 +150,13 @@ fn point_only(c: &CellRecords) -> String {
     }
 }
 
-/// The comparison as text, within [`WIDTH`] columns: see [`render_with`].
+/// The comparison as text, within [`crate::render::text::WIDTH`] columns: see [`render_with`].
 pub fn render(old: &Results, new: &Results) -> String {
     render_with(old, new, false)
 }
 
 /// The comparison as text: a table per workload, one-sided cells, totals.
-/// By default within [`WIDTH`] columns (short runtime labels, OLD and NEW
+/// By default within [`crate::render::text::WIDTH`] columns (short runtime labels, OLD and NEW
 /// as points, `~` for no change, prose wrapped); `wide` keeps every column
 /// (OLD and NEW with their intervals, full runtime names).
 pub fn render_with(old: &Results, new: &Results, wide: bool) -> String {
@@ -167,7 +167,7 @@ pub fn render_with(old: &Results, new: &Results, wide: bool) -> String {
             let _ = writeln!(out, "{line}");
         } else {
             let lead = &line[..line.len() - line.trim_start().len()];
-            for l in wrap_words(lead, line, indent, WIDTH) {
+            for l in wrap_words(lead, line, indent, columns()) {
                 let _ = writeln!(out, "{l}");
             }
         }
@@ -228,7 +228,7 @@ pub fn render_with(old: &Results, new: &Results, wide: bool) -> String {
             table.set_header(["runtime", "variant", "OLD [95%]", "NEW [95%]", "NEW/OLD [95%]", "verdict", "MDE"]);
         } else {
             // Dynamic only bites when the data would be wider than WIDTH.
-            table.set_content_arrangement(ContentArrangement::Dynamic).set_width(WIDTH as u16);
+            table.set_content_arrangement(ContentArrangement::Dynamic).set_width(columns() as u16);
             table.set_header(["runtime", "variant", "OLD", "NEW", "NEW/OLD [95%]", "verdict", "MDE"]);
         }
         for (_, cells) in rows {
@@ -447,6 +447,7 @@ pub fn run(args: CompareArgs) -> Result<ExitCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::text::WIDTH;
     use crate::results::tests::{failed, record};
     use crate::results::{Results, RunInfo};
     use dispenser_core::{Record, Status, Workload};

@@ -9,7 +9,7 @@
 //! cell at all is marked `~`. The single-thread baseline (the floor) and
 //! std's mpsc on threads (what most code starts from) are reference lines.
 
-use super::text::{WIDTH, html_escape, md_escape, pad, width, wrap_words};
+use super::text::{columns, html_escape, md_escape, pad, width, wrap_words};
 use crate::cells::{self, Cell};
 use crate::collate::Section;
 use crate::findings::verdict_words;
@@ -129,13 +129,15 @@ pub fn answer(section: &Section) -> Option<Answer> {
 const VERDICT_MAX: usize = 34;
 
 /// The block as terminal text: `Answer`, then per workload its lines in
-/// aligned columns within [`WIDTH`] (a line that would be wider puts its
+/// aligned columns within [`super::text::WIDTH`] (a line that would be wider puts its
 /// cell on the next line).
 pub fn render_terminal(out: &mut String, answers: &[Answer]) {
     if answers.is_empty() {
         return;
     }
-    let _ = writeln!(out, "Answer: {CAPTION}");
+    for line in wrap_words("", &format!("Answer: {CAPTION}"), "  ", columns()) {
+        let _ = writeln!(out, "{line}");
+    }
     for a in answers {
         let _ = writeln!(out, "  Workload {}", a.workload);
         // Columns fit the family lines; a longer reference line pushes its own cell right.
@@ -145,7 +147,7 @@ pub fn render_terminal(out: &mut String, answers: &[Answer]) {
         for l in &a.lines {
             let head = format!("    {}  {}  {}", pad(&l.label, lw), pad(&l.verdict, vw), pad(&l.figure, fw));
             let full = format!("{head}  {}", l.cell);
-            if width(&full) <= WIDTH {
+            if width(&full) <= columns() {
                 let _ = writeln!(out, "{full}");
             } else {
                 let _ = writeln!(out, "{}", head.trim_end());
@@ -154,7 +156,7 @@ pub fn render_terminal(out: &mut String, answers: &[Answer]) {
         }
     }
     if answers.iter().flat_map(|a| &a.lines).any(|l| l.uncontended) {
-        for line in wrap_words("  ", NO_CONTENTION, "    ", WIDTH) {
+        for line in wrap_words("  ", NO_CONTENTION, "    ", columns()) {
             let _ = writeln!(out, "{line}");
         }
     }
@@ -234,6 +236,7 @@ fn capitalised(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::collate::sections;
+    use crate::render::text::WIDTH;
     use crate::results::tests::record;
     use crate::results::{Results, RunInfo};
     use dispenser_core::fairness::Fairness;

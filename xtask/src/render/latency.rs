@@ -76,7 +76,7 @@ pub fn render_terminal(out: &mut String, section: &Section, wide: bool) {
             table.add_row(cells(r, l));
         }
     } else {
-        let width = super::text::WIDTH as u16;
+        let width = super::text::columns() as u16;
         table
             .set_content_arrangement(ContentArrangement::Dynamic)
             .set_width(width)

@@ -1,11 +1,11 @@
 //! The terminal report: the run's header, the answer block, the findings,
 //! then per workload a ranked table, the unranked cells with why, and a
-//! hyperfine-like summary. By default every line fits [`WIDTH`] columns
+//! hyperfine-like summary. By default every line fits [`super::text::WIDTH`] columns
 //! (header lines and findings wrap, the table keeps six columns with a
 //! legend); `--wide` keeps every column of the table and the findings'
 //! details.
 
-use super::text::{WIDTH, width, wrap, wrap_words};
+use super::text::{columns, width, wrap, wrap_words};
 use super::{COMPACT_HEADER, COMPACT_NUMERIC, FLAG_LEGEND, HEADER, NUMERIC, Section};
 use crate::results::Results;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
@@ -35,7 +35,7 @@ pub fn render(results: &Results, wide: bool) -> String {
 }
 
 /// The run's header lines; without `wide`, wrapped at their ` · ` and `, `
-/// joints to fit [`WIDTH`].
+/// joints to fit [`super::text::WIDTH`].
 fn header(results: &Results, wide: bool) -> Vec<String> {
     let lines = super::header(results);
     if wide {
@@ -47,13 +47,13 @@ fn header(results: &Results, wide: bool) -> Vec<String> {
         let sep = if key == "crates" { ", " } else { " · " };
         let parts: Vec<String> = rest.split(sep).map(String::from).collect();
         let first = if key.is_empty() { String::new() } else { format!("{key}: ") };
-        out.extend(wrap(&first, &parts, sep, "    ", WIDTH));
+        out.extend(wrap(&first, &parts, sep, "    ", columns()));
     }
     out
 }
 
 /// The findings, one per line (each at most `findings::LINE_MAX`
-/// characters), wrapped to [`WIDTH`]; with `wide`, each with its details.
+/// characters), wrapped to [`super::text::WIDTH`]; with `wide`, each with its details.
 fn render_findings(out: &mut String, sections: &[Section], wide: bool) {
     let findings = crate::findings::findings(sections);
     if findings.is_empty() {
@@ -73,7 +73,7 @@ fn render_findings(out: &mut String, sections: &[Section], wide: bool) {
             let lines = if wide {
                 vec![format!("{indent}- {text}")]
             } else {
-                wrap_words(&format!("{indent}- "), &text, &format!("{indent}  "), WIDTH)
+                wrap_words(&format!("{indent}- "), &text, &format!("{indent}  "), columns())
             };
             for line in lines {
                 let _ = writeln!(out, "{line}");
@@ -82,7 +82,7 @@ fn render_findings(out: &mut String, sections: &[Section], wide: bool) {
     }
 }
 
-/// The ranked table: compact (six columns within [`WIDTH`]) or `wide`.
+/// The ranked table: compact (six columns within [`super::text::WIDTH`]) or `wide`.
 fn table(section: &Section, wide: bool) -> Table {
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
@@ -98,7 +98,10 @@ fn table(section: &Section, wide: bool) -> Table {
     } else {
         // Dynamic only bites when the data would be wider than WIDTH: then
         // a cell wraps inside its column rather than the line in the terminal.
-        table.set_content_arrangement(ContentArrangement::Dynamic).set_width(WIDTH as u16).set_header(COMPACT_HEADER);
+        table
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(columns() as u16)
+            .set_header(COMPACT_HEADER);
         for row in &section.rows {
             table.add_row(super::compact_cells(row));
         }
@@ -118,16 +121,16 @@ fn table(section: &Section, wide: bool) -> Table {
 /// The legend under a compact table: the runtimes' short labels and the flags.
 fn legend(section: &Section) -> Vec<String> {
     let records = section.rows.iter().map(|r| r.record).chain(section.unranked.iter().copied());
-    let mut out = wrap("runtimes: ", &crate::cells::runtime_legend(records), " · ", "    ", WIDTH);
+    let mut out = wrap("runtimes: ", &crate::cells::runtime_legend(records), " · ", "    ", columns());
     let flags: Vec<String> = FLAG_LEGEND.iter().map(|f| f.to_string()).collect();
-    out.extend(wrap("flags: ", &flags, " · ", "    ", WIDTH));
+    out.extend(wrap("flags: ", &flags, " · ", "    ", columns()));
     out
 }
 
 fn render_section(out: &mut String, section: &Section, wide: bool) {
     let _ = writeln!(out, "\n{}", super::title(section));
     for note in &section.notes {
-        let lines = if wide { vec![format!("  {note}")] } else { wrap_words("  ", note, "  ", WIDTH) };
+        let lines = if wide { vec![format!("  {note}")] } else { wrap_words("  ", note, "  ", columns()) };
         for line in lines {
             let _ = writeln!(out, "{line}");
         }
@@ -142,7 +145,7 @@ fn render_section(out: &mut String, section: &Section, wide: bool) {
         let _ = writeln!(out, "Not ranked:");
         for r in &section.unranked {
             let line = super::failure_line(r);
-            let lines = if wide { vec![format!("  {line}")] } else { wrap_words("  ", &line, "    ", WIDTH) };
+            let lines = if wide { vec![format!("  {line}")] } else { wrap_words("  ", &line, "    ", columns()) };
             for line in lines {
                 let _ = writeln!(out, "{line}");
             }
@@ -154,10 +157,10 @@ fn render_section(out: &mut String, section: &Section, wide: bool) {
         for line in summary {
             let lead = line.len() - line.trim_start().len();
             let first = " ".repeat(2 + lead);
-            let lines = if wide || width(&line) + 2 <= WIDTH {
+            let lines = if wide || width(&line) + 2 <= columns() {
                 vec![format!("  {line}")]
             } else {
-                wrap_words(&first, line.trim_start(), &format!("{first}    "), WIDTH)
+                wrap_words(&first, line.trim_start(), &format!("{first}    "), columns())
             };
             for line in lines {
                 let _ = writeln!(out, "{line}");
@@ -186,6 +189,7 @@ impl super::Exporter for Terminal {
 mod tests {
     use super::*;
     use crate::render::tests::sample_results;
+    use crate::render::text::WIDTH;
 
     #[test]
     fn the_report_shows_tables_failures_and_summary() {

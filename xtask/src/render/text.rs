@@ -1,6 +1,6 @@
 //! Text helpers every renderer shares: escaping for HTML and Markdown, an
 //! SVG made inline, and the display width, wrapping and padding that keep
-//! terminal lines inside [`WIDTH`]. A leaf: it imports nothing from the
+//! terminal lines inside [`WIDTH`] (or a narrower terminal's width). A leaf: it imports nothing from the
 //! rest of `render`, so the section renderers (fairness, latency, matrix)
 //! and the page renderers (html, markdown) can both use it without a cycle.
 
@@ -8,6 +8,16 @@ use unicode_width::UnicodeWidthStr;
 
 /// Columns the default terminal output stays within (`--wide` lifts it).
 pub const WIDTH: usize = 100;
+/// The narrowest a terminal is taken to be: below it, lines wrap anyway.
+pub const MIN_WIDTH: usize = 60;
+
+/// Columns to lay terminal output out in: [`WIDTH`], or the terminal's own
+/// width when stdout is a terminal narrower than that (never below
+/// [`MIN_WIDTH`]). Piped or captured output always gets [`WIDTH`], so files
+/// and tests do not depend on the window.
+pub fn columns() -> usize {
+    comfy_table::Table::new().width().map_or(WIDTH, |w| usize::from(w).clamp(MIN_WIDTH, WIDTH))
+}
 
 /// Escapes text for HTML and XML alike.
 pub fn html_escape(s: &str) -> String {
@@ -67,19 +77,30 @@ pub fn fit(s: &str, max: usize) -> String {
 
 /// Words (or ` · `-separated parts) laid out in lines of at most `max`
 /// columns: the first line starts with `first`, the others with `indent`;
-/// `sep` goes between parts on one line. A part longer than a whole line
-/// is cut (see [`fit`]).
+/// `sep` goes between parts on one line. A part too long for a line of its
+/// own wraps at its spaces; a single word longer than a line is cut (see
+/// [`fit`]).
 pub fn wrap(first: &str, parts: &[String], sep: &str, indent: &str, max: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = first.to_string();
     let mut empty = true;
     for part in parts {
         let candidate = if empty { format!("{line}{part}") } else { format!("{line}{sep}{part}") };
-        if width(&candidate) <= max || empty {
+        if width(&candidate) <= max {
             line = candidate;
+            empty = false;
+            continue;
+        }
+        if !empty {
+            lines.push(std::mem::replace(&mut line, indent.to_string()));
+        }
+        let alone = format!("{line}{part}");
+        if width(&alone) <= max || !part.contains(' ') {
+            line = alone;
         } else {
-            lines.push(line);
-            line = format!("{indent}{part}");
+            let mut wrapped = wrap_words(&line, part, indent, max);
+            line = wrapped.pop().unwrap_or_default();
+            lines.extend(wrapped);
         }
         empty = false;
     }
@@ -113,6 +134,9 @@ mod tests {
         assert_eq!(fit("abc", 4), "abc");
         assert!(wrap("", &["x".repeat(50)], " ", "", 10).iter().all(|l| width(l) <= 10));
         assert_eq!(wrap_words("- ", "one two three", "  ", 9), ["- one two", "  three"]);
+        // A part too long for a line of its own wraps at its spaces, losing nothing.
+        let long: Vec<String> = ["run: a", "five words in one part"].map(String::from).into();
+        assert_eq!(wrap("", &long, " · ", "  ", 14), ["run: a", "  five words", "  in one part"]);
         assert_eq!((width("3.3× [2.8–4.0]"), pad("ab", 4)), (14, "ab  ".to_string()));
     }
 }
