@@ -38,7 +38,7 @@ fn latency_counts_every_request_and_reaches_every_report() {
 
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert_well_formed(&html);
-    assert_eq!(html.matches("<svg").count(), 3, "the throughput, fairness and latency charts");
+    assert_eq!(html.matches("<svg").count(), 4, "the throughput, speed against CPU, fairness and latency charts");
     assert!(html.contains("p99.9"));
     let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
     assert!(md.contains("### Latency per request"));
