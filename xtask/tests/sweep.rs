@@ -46,9 +46,13 @@ fn a_tiny_sweep_has_one_record_per_point_and_a_well_formed_page() {
 
     let html = std::fs::read_to_string(dir.path().join("sweep.html")).unwrap();
     assert_well_formed(&html);
-    assert_eq!(html.matches("<svg").count(), 1, "one chart per runtime");
-    assert_eq!(html.matches("</svg>").count(), 1);
+    // One chart per runtime, and the crossover map of the one question
+    // both sides answer here (atomic or lock).
+    assert_eq!(html.matches("<svg").count(), 2, "one chart per runtime and the crossover map");
+    assert_eq!(html.matches("</svg>").count(), 2);
     assert_eq!(html.matches("<table>").count(), 1);
+    assert!(html.contains("Where the answer flips") && html.contains("atomic or lock by consumers"), "{html}");
+    assert!(dir.path().join("crossover-consumers.svg").is_file());
     assert!(html.contains("sync (threads) · ns per number vs consumers"), "{html}");
     assert!(html.contains("<th>2 cons.</th>"));
     let svg = std::fs::read_to_string(dir.path().join("sweep-sync.svg")).unwrap();
@@ -56,6 +60,10 @@ fn a_tiny_sweep_has_one_record_per_point_and_a_well_formed_page() {
     assert!(svg.contains("machine: ") && svg.contains("atomic") && svg.contains("std-mutex"));
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("sync (threads): median ns per number, by consumers"), "{stdout}");
+    assert!(
+        stdout.contains("Where the answer flips") && stdout.contains("  - atomic or lock by consumers: "),
+        "{stdout}"
+    );
 }
 
 #[test]
