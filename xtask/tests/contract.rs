@@ -264,7 +264,10 @@ fn check_load(t: &Target, names: &[String]) {
     let records = records(&out);
     assert_eq!(records.len(), 1, "{on}");
     assert_eq!((records[0].status, records[0].settings.load), (Status::Ok, 1), "{on}: {:?}", records[0].error);
-    let left = Command::new("pgrep").args(["-f", "--", "--spin-for-load"]).output().expect("pgrep runs");
+    // Only this binary's own load children: other test runs on a shared
+    // machine (other checkouts) may have theirs running right now.
+    let own = format!("^{} {}", t.exe.display(), dispenser_core::load::CHILD_FLAG);
+    let left = Command::new("pgrep").args(["-f", "--", &own]).output().expect("pgrep runs");
     assert!(left.stdout.is_empty(), "{on}: a load process outlived its binary: {}", stdout_lines(&left).join(" "));
 }
 
