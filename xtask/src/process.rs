@@ -219,20 +219,29 @@ mod tests {
         assert_eq!(out.stderr_tail.last().map(String::as_str), Some("err10"));
     }
 
+    /// What the children of these tests would sleep if nothing killed them:
+    /// a wait that ends far sooner can only have been ended by a kill, on
+    /// a loaded machine too.
+    const FOREVER: &str = "sleep 600";
+    /// An end far sooner than [`FOREVER`], yet beyond any scheduling delay.
+    const SOON: Duration = Duration::from_secs(120);
+
     #[test]
     fn a_slow_process_is_killed_at_its_deadline() {
-        let out = run(sh("echo started; sleep 30"), Duration::from_millis(300), &NEVER).unwrap();
+        // The deadline runs from the spawn: it leaves the shell seconds to
+        // start and print, which a loaded machine may need.
+        let out = run(sh(&format!("echo started; {FOREVER}")), Duration::from_secs(5), &NEVER).unwrap();
         assert!(matches!(out.end, End::TimedOut));
-        assert!(out.elapsed < Duration::from_secs(5), "{:?}", out.elapsed);
+        assert!(out.elapsed < SOON, "{:?}", out.elapsed);
         assert_eq!(out.stdout, ["started"]);
     }
 
     #[test]
     fn the_stop_flag_kills_at_once() {
         let stop = AtomicBool::new(true);
-        let out = run(sh("sleep 30"), Duration::from_secs(60), &stop).unwrap();
+        let out = run(sh(FOREVER), SOON, &stop).unwrap();
         assert!(matches!(out.end, End::Interrupted));
-        assert!(out.elapsed < Duration::from_secs(5));
+        assert!(out.elapsed < SOON);
     }
 
     /// Voluntary context switches of the calling thread so far.
@@ -246,11 +255,15 @@ mod tests {
     #[test]
     fn waiting_for_a_cell_does_not_poll() {
         let before = switches();
-        let out = run(sh("sleep 1"), Duration::from_secs(30), &NEVER).unwrap();
+        let out = run(sh("sleep 3"), Duration::from_secs(60), &NEVER).unwrap();
         let woke = switches() - before;
         assert!(matches!(out.end, End::Exited(_)));
-        // Polling every 50 ms would wake this thread about 20 times in a second.
-        assert!(woke < 8, "the waiting thread woke {woke} times");
+        // Polling every 50 ms would wake this thread about 60 times in three
+        // seconds, every 100 ms 30 times. A blocking wait wakes a few times
+        // (the spawn, the exit, the readers), and once more for each other
+        // child of this test binary that exits meanwhile (wait-timeout
+        // listens for SIGCHLD): the tests here start fewer than 20 in all.
+        assert!(woke < 30, "the waiting thread woke {woke} times");
     }
 
     #[test]
@@ -262,10 +275,10 @@ mod tests {
             flag.store(true, Ordering::SeqCst);
             kill_running(&flag);
         });
-        let out = run(sh("sleep 30"), Duration::from_secs(60), &stop).unwrap();
+        let out = run(sh(FOREVER), Duration::from_secs(1200), &stop).unwrap();
         killer.join().unwrap();
         assert!(matches!(out.end, End::Interrupted), "{:?}", out.end);
-        assert!(out.elapsed < Duration::from_secs(5));
+        assert!(out.elapsed < SOON);
     }
 
     #[test]
