@@ -177,6 +177,40 @@ pub fn is_unstable(split: &VarianceSplit) -> bool {
     }
 }
 
+/// A group of processes that landed in one mode: how many, and their
+/// typical time (the geometric mean of their medians).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Mode {
+    /// Processes in this mode.
+    pub processes: usize,
+    /// Their typical time.
+    pub point: f64,
+}
+
+/// The two modes an unstable cell's processes fall into, when they do:
+/// sorted on a log scale, split at the widest gap between neighbours, and
+/// two modes only when that gap is wider than [`UNSTABLE_SD`] and than
+/// twice the spread inside either side (a gap among evenly scattered
+/// processes is no mode). Faster mode first; `None` below three processes.
+pub fn modes(processes: &[Vec<f64>]) -> Option<[Mode; 2]> {
+    let mut logs: Vec<f64> =
+        process_medians(&nonempty(processes)).into_iter().filter(|m| *m > 0.0).map(f64::ln).collect();
+    if logs.len() < 3 {
+        return None;
+    }
+    logs.sort_by(f64::total_cmp);
+    let (at, gap) =
+        logs.windows(2).enumerate().map(|(i, w)| (i + 1, w[1] - w[0])).max_by(|a, b| a.1.total_cmp(&b.1))?;
+    let (low, high) = logs.split_at(at);
+    let width = |side: &[f64]| side.last().unwrap_or(&0.0) - side.first().unwrap_or(&0.0);
+    if gap <= UNSTABLE_SD || gap <= 2.0 * width(low).max(width(high)) {
+        return None;
+    }
+    let mode =
+        |side: &[f64]| Mode { processes: side.len(), point: (side.iter().sum::<f64>() / side.len() as f64).exp() };
+    Some([mode(low), mode(high)])
+}
+
 /// A ratio of two cells' typical times (`new / old`) with its interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Ratio {
@@ -778,6 +812,18 @@ mod tests {
         let tight = |m: f64| vec![vec![m; 3], vec![m * 1.0001; 3], vec![m * 0.9999; 3]];
         assert_eq!(changed(&tight(1e6), &tight(1.02e6), 1), Verdict::NoChange);
         assert_eq!(changed(&tight(1e6), &tight(1.04e6), 1), Verdict::Slower);
+    }
+
+    #[test]
+    fn modes_are_found_only_where_processes_cluster() {
+        let p = |ms: &[f64]| -> Vec<Vec<f64>> { ms.iter().map(|m| vec![*m, *m * 1.001]).collect() };
+        let [fast, slow] = modes(&p(&[80.0, 81.0, 79.0, 3100.0, 3050.0])).expect("two modes");
+        assert_eq!((fast.processes, slow.processes), (3, 2));
+        assert!((fast.point - 80.0).abs() < 1.0 && (slow.point - 3075.0).abs() < 10.0, "{fast:?} {slow:?}");
+        // Evenly scattered processes, or a small gap, are no modes.
+        assert_eq!(modes(&p(&[100.0, 130.0, 170.0, 220.0, 290.0])), None);
+        assert_eq!(modes(&p(&[100.0, 101.0, 105.0, 106.0])), None);
+        assert_eq!(modes(&p(&[100.0, 300.0])), None, "two processes are not enough");
     }
 
     #[test]

@@ -132,9 +132,50 @@ pub fn findings(sections: &[Section]) -> Vec<Finding> {
         {
             out.extend(crate::frontier::finding(cells, among).map(|text| retopic(tradeoff(text), at(topic))));
         }
+        out.extend(modes(cells).map(|f| retopic(f, at("modes"))));
     }
     out.extend(consumers(&per_workload));
+    out.extend(
+        per_workload.iter().filter_map(|(w, cells)| modes(cells).map(|f| retopic(f, (label(*w), "modes".into())))),
+    );
     out
+}
+
+/// Unstable cells whose processes split into two modes: a property of the
+/// primitive or the runtime on this machine (a work-stealing executor that
+/// sometimes keeps producer and consumer on one worker), to report rather
+/// than average away. The widest split is named; every one is in the detail.
+fn modes(cells: &[Cell]) -> Option<Finding> {
+    let split: Vec<(&Cell, [evidence::Mode; 2])> = cells
+        .iter()
+        .filter(|c| c.estimate.unstable)
+        .filter_map(|c| Some((c, evidence::modes(&c.samples_per_number())?)))
+        .collect();
+    let describe = |c: &Cell, [fast, slow]: [evidence::Mode; 2]| {
+        format!(
+            "{}: {} processes at {} ns/number, {} at {}",
+            c.short_name(),
+            fast.processes,
+            num(fast.point),
+            slow.processes,
+            num(slow.point)
+        )
+    };
+    let (widest, m) =
+        split.iter().max_by(|a, b| (a.1[1].point / a.1[0].point).total_cmp(&(b.1[1].point / b.1[0].point)))?;
+    Some(Finding {
+        group: String::new(),
+        topic: String::new(),
+        verdict: "note".into(),
+        text: format!(
+            "{} cell{} split into modes; widest {}",
+            split.len(),
+            if split.len() == 1 { "" } else { "s" },
+            describe(widest, *m)
+        ),
+        detail: split.iter().map(|(c, m)| describe(c, *m)).collect::<Vec<_>>().join("; "),
+        sure: Sure::Caveat,
+    })
 }
 
 /// When some cell ran in one process only, its interval comes from that
