@@ -66,6 +66,11 @@ pub struct CommonArgs {
     /// the first K of the CPUs it may use [default: not pinned].
     #[arg(long, value_name = "K")]
     pub cpus: Option<u64>,
+    /// Open loop: offer this many numbers per second in all, each consumer on
+    /// a fixed timetable, and time every request from when it was due
+    /// (latency percentiles include queueing) [default: closed loop].
+    #[arg(long, value_name = "R")]
+    pub rate: Option<u64>,
     /// Busy threads competing for the cores while the samples run, in a
     /// separate process (see `dispenser_core::load`) [default: 0, none].
     #[arg(long, value_name = "K", default_value_t = 0)]
@@ -264,6 +269,7 @@ impl CommonArgs {
             work_ns: limits::work_ns(self.work)?,
             cpus: self.pinned_cpus()?,
             load: limits::load(self.load)?,
+            rate: self.rate.map(limits::rate).transpose()?,
         })
     }
 

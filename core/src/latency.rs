@@ -21,6 +21,13 @@ pub trait Probe: Default + Send + 'static {
     fn reserve(&mut self, requests: usize) {
         let _ = requests;
     }
+    /// When the next request is due, for an open-loop probe (the loop waits
+    /// until then before asking); `None`, ask at once, for every other.
+    /// Called once per request, before [`Probe::start`].
+    #[inline(always)]
+    fn due(&mut self) -> Option<Instant> {
+        None
+    }
     /// The recorded latencies, if this probe records any.
     fn into_histogram(self) -> Option<Histogram<u64>>;
 }
@@ -78,6 +85,88 @@ impl Probe for Latency {
             h.saturating_record(u64::from(ns).max(1));
         }
         Some(h)
+    }
+}
+
+/// How long one open-loop sample's timetable lasts: the total of numbers at
+/// the offered rate. Installed once per process (like the work per number),
+/// read by every [`Scheduled`] probe as it reserves.
+static SPAN: std::sync::OnceLock<std::time::Duration> = std::sync::OnceLock::new();
+
+/// Makes every [`Scheduled`] probe of this process offer `total` numbers at
+/// `rate` per second: each of the takers of a sample (a consumer, or the
+/// baseline's one thread) spreads its requests evenly over `total / rate`
+/// seconds. Returns the span in force (the first installation wins).
+pub fn install_open_loop(total: u64, rate: u64) -> std::time::Duration {
+    *SPAN.get_or_init(|| std::time::Duration::from_secs_f64(total as f64 / rate.max(1) as f64))
+}
+
+/// The open-loop probe: a fixed timetable per taker. A consumer's k-th
+/// request is due k periods after its first (which is due as it passes the
+/// start line), the period being its share of the offered rate; the loop
+/// waits until a request is due, and its latency runs from that due time
+/// to the answer. A dispenser that keeps up shows its service time; one
+/// that falls behind shows the queue growing with every request
+/// (coordinated omission avoided: a late request is still timed from when
+/// it should have been sent).
+#[derive(Debug, Clone, Default)]
+pub struct Scheduled {
+    period: std::time::Duration,
+    next: Option<Instant>,
+    due: Option<Instant>,
+    nanos: Vec<u64>,
+}
+
+impl Probe for Scheduled {
+    type Mark = Instant;
+    #[inline]
+    fn due(&mut self) -> Option<Instant> {
+        let due = *self.next.get_or_insert_with(Instant::now);
+        self.next = Some(due + self.period);
+        self.due = Some(due);
+        Some(due)
+    }
+    #[inline]
+    fn start(&self) -> Instant {
+        self.due.unwrap_or_else(Instant::now)
+    }
+    #[inline]
+    fn stop(&mut self, mark: Instant) {
+        self.nanos.push(u64::try_from(mark.elapsed().as_nanos()).unwrap_or(u64::MAX));
+    }
+    fn reserve(&mut self, requests: usize) {
+        let span = SPAN.get().copied().unwrap_or_default();
+        self.period = span / u32::try_from(requests.max(1)).unwrap_or(u32::MAX);
+        self.nanos.reserve_exact(requests);
+        for slot in self.nanos.spare_capacity_mut() {
+            slot.write(0);
+        }
+    }
+    fn into_histogram(self) -> Option<Histogram<u64>> {
+        let mut h = new_histogram();
+        for ns in self.nanos {
+            h.saturating_record(ns.max(1));
+        }
+        Some(h)
+    }
+}
+
+/// Waits on this thread until `due`: sleeps while more than a scheduler
+/// tick away, then spins, so a request leaves within about a microsecond of
+/// its time without a thread burning a core through long gaps.
+pub fn wait_until(due: Instant) {
+    const SPIN: std::time::Duration = std::time::Duration::from_micros(200);
+    loop {
+        let now = Instant::now();
+        if now >= due {
+            return;
+        }
+        let left = due - now;
+        if left > SPIN {
+            std::thread::sleep(left - SPIN);
+        } else {
+            std::hint::spin_loop();
+        }
     }
 }
 

@@ -27,7 +27,7 @@ pub mod variant;
 pub mod work;
 pub mod workload;
 
-pub use latency::{Latency, NoProbe, Probe};
+pub use latency::{Latency, NoProbe, Probe, Scheduled};
 pub use record::{Executor, Record, Status};
 pub use sample::{Consumed, Sample, SampleError, Stamp, Timeline, collect, reserve_list};
 pub use validate::{Violation, validate};

@@ -26,6 +26,9 @@ pub const MAX_WORK_NS: u64 = 1_000_000_000;
 /// Most busy threads `--load` starts: far past any core count this suite
 /// meets, well short of exhausting the machine's threads.
 pub const MAX_LOAD: u64 = 256;
+/// Highest `--rate`, numbers per second: ten per nanosecond, far past what
+/// any dispenser serves, so "above saturation" is always within reach.
+pub const MAX_RATE: u64 = 10_000_000_000;
 /// Bytes a sample costs per number: the number in a consumer's list (8),
 /// its owner in validation (4) and its latency with `--latency` (4).
 pub const BYTES_PER_NUMBER: u64 = 16;
@@ -103,6 +106,11 @@ pub fn work_ns(got: u64) -> Result<u64, LimitError> {
 /// `--load`: 0 ..= [`MAX_LOAD`] busy threads.
 pub fn load(got: u64) -> Result<usize, LimitError> {
     count("load", 0, MAX_LOAD, got)
+}
+
+/// `--rate`: 1 ..= [`MAX_RATE`] numbers per second.
+pub fn rate(got: u64) -> Result<u64, LimitError> {
+    count("rate", 1, MAX_RATE, got).map(|r| r as u64)
 }
 
 /// `--cpus`: 1 ..= `allowed`, the CPUs the process may use.

@@ -91,6 +91,10 @@ pub struct Settings {
     /// samples ran (`--load`; 0, none, in records written before it existed).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub load: usize,
+    /// Open loop: numbers per second offered (`--rate`); `None`: closed
+    /// loop, each consumer asks again as soon as it has its number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<u64>,
 }
 
 fn is_zero(n: &usize) -> bool {

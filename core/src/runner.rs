@@ -40,6 +40,8 @@ pub struct RunConfig {
     pub cpus: Option<usize>,
     /// Busy threads of background load while the samples run (see [`crate::load`]).
     pub load: usize,
+    /// Open loop: numbers per second offered (see [`crate::latency::Scheduled`]).
+    pub rate: Option<u64>,
 }
 
 /// A runtime: its name, executor, context and variants.
@@ -135,6 +137,7 @@ pub fn run_variant<C: Send + Sync + 'static>(
         work_ns: cfg.work_ns,
         cpus: cfg.cpus,
         load: cfg.load,
+        rate: cfg.rate,
     };
     let mut record = Record::unmeasured(
         runtime.name.to_string(),
@@ -178,8 +181,18 @@ fn measure<C: Send + Sync + 'static>(
     fairness: &mut Vec<Fairness>,
 ) -> Result<(), SampleError> {
     let ctx = &runtime.ctx;
+    // Open loop: every sample follows the timetable and is timed per
+    // request; its latencies are the record's.
+    let mode = match cfg.rate {
+        Some(rate) => {
+            crate::latency::install_open_loop(workload.total(), rate);
+            Mode::OpenLoop
+        }
+        None => Mode::Throughput,
+    };
+    let mut open_loop = new_histogram();
     for _ in 0..cfg.warmup {
-        validated(ctx, variant, workload, Mode::Throughput, cfg)?;
+        validated(ctx, variant, workload, mode, cfg)?;
         record.validated_samples += 1;
     }
     let floor = cfg.min_samples.min(cfg.samples);
@@ -187,8 +200,12 @@ fn measure<C: Send + Sync + 'static>(
     let mut resources = Resources::default();
     while record.dispense_ns.len() < cfg.samples && (record.dispense_ns.len() < floor || started.elapsed() < cfg.budget)
     {
-        let sample = validated(ctx, variant, workload, Mode::Throughput, cfg)?;
+        let sample = validated(ctx, variant, workload, mode, cfg)?;
         record.validated_samples += 1;
+        if let Some(h) = &sample.latency {
+            open_loop.add(h).expect("histograms share bounds");
+            record.latency = Some(LatencyStats::from_histogram(&open_loop, record.dispense_ns.len() + 1));
+        }
         // CPU and wall over the same span: the dispense clock.
         let (open, close) = sample.window;
         resources.add_span(open, close, sample.dispense);
@@ -198,7 +215,7 @@ fn measure<C: Send + Sync + 'static>(
         // Off the clock: the sample is validated, so its lists are a partition.
         fairness.extend(Fairness::measure(&sample.lists, sample.finish_offsets_ns.as_deref(), nanos(sample.dispense)));
     }
-    if cfg.latency {
+    if cfg.latency && cfg.rate.is_none() {
         let mut merged = new_histogram();
         for _ in 0..LATENCY_SAMPLES {
             let sample = validated(ctx, variant, workload, Mode::Latency, cfg)?;
@@ -238,6 +255,7 @@ mod tests {
             work_ns: 0,
             cpus: None,
             load: 0,
+            rate: None,
         }
     }
 

@@ -171,6 +171,7 @@ mod tests {
                 work_ns: 0,
                 cpus: None,
                 load: 0,
+                rate: None,
             },
             status,
             error: (status != Status::Ok).then(|| "broke".into()),

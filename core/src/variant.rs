@@ -44,6 +44,9 @@ pub enum Mode {
     Throughput,
     /// Every request is timed into a latency histogram.
     Latency,
+    /// Open loop (`--rate`): every request waits for its scheduled time and
+    /// is timed from that time, not from when it was sent, so queueing shows.
+    OpenLoop,
 }
 
 /// Runs one sample of a workload on a runtime context `C`.

@@ -19,6 +19,7 @@ macro_rules! with_probe {
         match $mode {
             ::dispenser_core::Mode::Throughput => $f::<$($($t,)*)? ::dispenser_core::NoProbe>($($arg),*),
             ::dispenser_core::Mode::Latency => $f::<$($($t,)*)? ::dispenser_core::Latency>($($arg),*),
+            ::dispenser_core::Mode::OpenLoop => $f::<$($($t,)*)? ::dispenser_core::Scheduled>($($arg),*),
         }
     };
 }

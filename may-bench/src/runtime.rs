@@ -86,4 +86,13 @@ impl Blocking for May {
     fn unpark(unparker: &Self::Unparker) {
         unparker.unpark();
     }
+
+    fn wait_until(due: std::time::Instant) {
+        // A coroutine sleeps on may's timer and yields its worker meanwhile;
+        // std's sleep would stall every coroutine on that worker.
+        let left = due.saturating_duration_since(std::time::Instant::now());
+        if !left.is_zero() {
+            may::coroutine::sleep(left);
+        }
+    }
 }

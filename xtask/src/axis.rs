@@ -16,11 +16,13 @@ pub enum Axis {
     Cpus,
     /// Busy threads of background load (`--load`).
     Load,
+    /// Offered numbers per second, open loop (`--rate`; closed loop: 0).
+    Rate,
 }
 
 impl Axis {
     /// Every axis, in chart order.
-    pub const ALL: [Axis; 4] = [Axis::Consumers, Axis::Work, Axis::Cpus, Axis::Load];
+    pub const ALL: [Axis; 5] = [Axis::Consumers, Axis::Work, Axis::Cpus, Axis::Load, Axis::Rate];
 
     /// The record's value on this axis.
     pub fn of(self, r: &Record) -> u64 {
@@ -30,6 +32,7 @@ impl Axis {
             // Pinned, the process sees K cores; unpinned, the machine's.
             Axis::Cpus => r.host.logical_cores as u64,
             Axis::Load => r.settings.load as u64,
+            Axis::Rate => r.settings.rate.unwrap_or(0),
         }
     }
 
@@ -40,6 +43,7 @@ impl Axis {
             Axis::Work => "work per number, ns",
             Axis::Cpus => "CPUs",
             Axis::Load => "busy threads of load",
+            Axis::Rate => "offered numbers per second",
         }
     }
 
@@ -51,6 +55,7 @@ impl Axis {
             Axis::Work => "-work",
             Axis::Cpus => "-cpus",
             Axis::Load => "-load",
+            Axis::Rate => "-rate",
         }
     }
 
@@ -61,6 +66,8 @@ impl Axis {
             Axis::Work => format!("{x} ns work"),
             Axis::Cpus => format!("{x} CPU{}", if x == 1 { "" } else { "s" }),
             Axis::Load => format!("load {x}"),
+            Axis::Rate if x == 0 => "closed loop".into(),
+            Axis::Rate => format!("{x}/s"),
         }
     }
 

@@ -2,7 +2,7 @@
 //! the checks that turn a mistake into one line on stderr and status 2.
 
 use crate::error::UsageError;
-use crate::results::{BenchSettings, check_cpus, check_load, check_work, check_workers};
+use crate::results::{BenchSettings, check_cpus, check_load, check_rate, check_work, check_workers};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use dispenser_core::Workload;
 use std::path::PathBuf;
@@ -124,6 +124,9 @@ pub struct BenchArgs {
     /// K busy threads (in a separate process) compete for the cores while every cell runs [default: 0, an idle machine].
     #[arg(long, value_name = "K", default_value_t = 0)]
     pub load: u64,
+    /// Open loop: offer R numbers per second per cell, each request timed from when it was due (latency includes queueing) [default: closed loop].
+    #[arg(long, value_name = "R")]
+    pub rate: Option<u64>,
     /// Print every column of the table and every finding's details (wider than 100 columns).
     #[arg(long)]
     pub wide: bool,
@@ -205,6 +208,9 @@ pub struct SweepArgs {
     /// Busy threads of background load beside each process, comma separated: an axis with its own chart.
     #[arg(long, value_name = "K,K..", value_delimiter = ',', default_values_t = [0u64])]
     pub load: Vec<u64>,
+    /// Open loop at these offered rates, numbers per second, comma separated: an axis, with latency percentiles against offered load [default: closed loop].
+    #[arg(long, value_name = "R,R..", value_delimiter = ',')]
+    pub rate: Vec<u64>,
     /// Processes per point, run in rounds: with more than one, every crossover and load finding rests on the spread between processes.
     #[arg(long, value_name = "R", default_value_t = 1)]
     pub processes: u64,
@@ -238,6 +244,8 @@ pub struct Sweep {
     pub cpus: Vec<Option<u64>>,
     /// Busy threads of background load, ascending.
     pub load: Vec<u64>,
+    /// Offered rates, ascending; `[None]`: closed loop.
+    pub rate: Vec<Option<u64>>,
     /// What every cell runs with (`workers`, `work_ns` and `cpus` are set per group).
     pub settings: BenchSettings,
 }
@@ -296,6 +304,13 @@ impl SweepArgs {
         for &k in &load {
             check_load(k)?;
         }
+        let rate: Vec<Option<u64>> = match sorted_unique(&self.rate) {
+            list if list.is_empty() => vec![None],
+            list => list.into_iter().map(Some).collect(),
+        };
+        for r in rate.iter().flatten() {
+            check_rate(*r)?;
+        }
         let settings = BenchSettings {
             workloads: workloads.clone(),
             processes: self.processes,
@@ -311,9 +326,10 @@ impl SweepArgs {
             work_ns: 0,
             cpus: None,
             load: 0,
+            rate: None,
         }
         .checked()?;
-        Ok(Sweep { workloads, workers, work, cpus, load, settings })
+        Ok(Sweep { workloads, workers, work, cpus, load, rate, settings })
     }
 }
 
@@ -397,6 +413,7 @@ impl BenchArgs {
             work_ns: self.work,
             cpus: self.cpus,
             load: self.load,
+            rate: self.rate,
         }
         .checked()
     }

@@ -49,7 +49,11 @@ impl<'a> CellRecords<'a> {
             r.runtime, e.flavor, e.workers, r.variant, r.workload, s.work_ns, s.cpus
         );
         // Unloaded cells keep the key (and so the bootstrap seed) they always had.
-        if s.load > 0 { format!("{key}/load{}", s.load) } else { key }
+        let key = if s.load > 0 { format!("{key}/load{}", s.load) } else { key };
+        match s.rate {
+            Some(r) => format!("{key}/rate{r}"),
+            None => key,
+        }
     }
 
     /// Statistics over every counted sample of every process (core's one function).
@@ -121,6 +125,7 @@ impl<'a> CellRecords<'a> {
             && a.settings.work_ns == b.settings.work_ns
             && a.settings.cpus == b.settings.cpus
             && a.settings.load == b.settings.load
+            && a.settings.rate == b.settings.rate
     }
 }
 

@@ -72,13 +72,23 @@ pub fn change(old: &CellRecords, new: &CellRecords) -> Option<Change> {
 
 /// What identifies a cell across runs: workload (consumers, per consumer),
 /// runtime, flavor, workers, variant, work per number and pinned CPUs.
-type Key = ((usize, usize), String, String, Option<usize>, String, u64, Option<usize>, usize);
+type Key = ((usize, usize), String, String, Option<usize>, String, u64, Option<usize>, usize, Option<u64>);
 
 fn key(c: &CellRecords) -> Key {
     let r = c.first();
     let w = (r.workload.consumers, r.workload.per_consumer);
     let s = &r.settings;
-    (w, r.runtime.clone(), r.executor.flavor.clone(), r.executor.workers, r.variant.clone(), s.work_ns, s.cpus, s.load)
+    (
+        w,
+        r.runtime.clone(),
+        r.executor.flavor.clone(),
+        r.executor.workers,
+        r.variant.clone(),
+        s.work_ns,
+        s.cpus,
+        s.load,
+        s.rate,
+    )
 }
 
 /// `, 500 ns work, 1 CPU`: the knobs of a cell, when it has any.
@@ -92,6 +102,9 @@ fn knobs(k: &Key) -> String {
     }
     if k.7 > 0 {
         out.push_str(&format!(", load {}", k.7));
+    }
+    if let Some(r) = k.8 {
+        out.push_str(&format!(", {r}/s open loop"));
     }
     out
 }

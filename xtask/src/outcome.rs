@@ -85,6 +85,7 @@ pub fn unmeasured(
         work_ns: settings.work_ns,
         cpus: settings.cpus.map(|k| k as usize),
         load: settings.load as usize,
+        rate: settings.rate,
     };
     Record {
         status,
@@ -133,6 +134,7 @@ pub mod tests {
             work_ns: 0,
             cpus: None,
             load: 0,
+            rate: None,
         }
     }
 

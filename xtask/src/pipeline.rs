@@ -40,6 +40,8 @@ pub enum Kind {
         cpus: Vec<Option<u64>>,
         /// Busy threads of background load.
         load: Vec<u64>,
+        /// Offered rates (`[None]`: closed loop).
+        rate: Vec<Option<u64>>,
     },
 }
 
@@ -161,7 +163,7 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
             if listed.len() == 1 { "" } else { "s" },
             dir.path().display()
         ),
-        Kind::Sweep { total, consumer_counts, workers, work, cpus, load } => {
+        Kind::Sweep { total, consumer_counts, workers, work, cpus, load, rate } => {
             let mut axes = format!("{consumer_counts} consumer counts x {total} total");
             // Worker counts are an axis only for runtimes that take them.
             if listed.iter().any(|(t, _)| t.takes_workers()) {
@@ -176,6 +178,10 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
             }
             if load.iter().any(|k| *k > 0) {
                 axes.push_str(&format!(", load {load:?} busy threads"));
+            }
+            if rate.iter().any(Option::is_some) {
+                let rate: Vec<u64> = rate.iter().flatten().copied().collect();
+                axes.push_str(&format!(", open loop at {rate:?} numbers/s"));
             }
             eprintln!(
                 "dispenser-bench sweep: {planned} points ({axes}), order --seed {seed}, results in {}",
@@ -209,6 +215,9 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
             }
             if let Some(k) = g.knobs.cpus {
                 what.push_str(&format!(", pinned to {k} CPU{}", if k == 1 { "" } else { "s" }));
+            }
+            if let Some(r) = g.knobs.rate {
+                what.push_str(&format!(", open loop at {r} numbers/s"));
             }
             if g.knobs.load > 0 {
                 what.push_str(&format!(

@@ -135,12 +135,20 @@ pub struct Knobs {
     pub cpus: Option<u64>,
     /// `--load` busy threads (0: none).
     pub load: u64,
+    /// `--rate` numbers per second (`None`: closed loop).
+    pub rate: Option<u64>,
 }
 
 impl Knobs {
     /// The knobs `settings` ask for.
     pub fn of(settings: &BenchSettings) -> Knobs {
-        Knobs { workers: settings.workers, work_ns: settings.work_ns, cpus: settings.cpus, load: settings.load }
+        Knobs {
+            workers: settings.workers,
+            work_ns: settings.work_ns,
+            cpus: settings.cpus,
+            load: settings.load,
+            rate: settings.rate,
+        }
     }
 
     /// `settings` with these knobs.
@@ -150,6 +158,7 @@ impl Knobs {
             work_ns: self.work_ns,
             cpus: self.cpus,
             load: self.load,
+            rate: self.rate,
             ..settings.clone()
         }
     }
@@ -168,6 +177,9 @@ impl Knobs {
         }
         if self.load > 0 {
             out.push_str(&format!(" --load {}", self.load));
+        }
+        if let Some(r) = self.rate {
+            out.push_str(&format!(" --rate {r}"));
         }
         out
     }
@@ -283,10 +295,12 @@ pub fn sweep(
         let cells = cells(&one, globs, &sweep.workloads, seed)
             .or_else(|e| if listed.len() > 1 && is_usage(&e) { Ok(Vec::new()) } else { Err(e) })?;
         let knob_sets = sweep.work.iter().flat_map(|&work_ns| {
-            sweep.cpus.iter().flat_map(move |&cpus| sweep.load.iter().map(move |&load| (work_ns, cpus, load)))
+            sweep.cpus.iter().flat_map(move |&cpus| {
+                sweep.load.iter().flat_map(move |&load| sweep.rate.iter().map(move |&rate| (work_ns, cpus, load, rate)))
+            })
         });
-        for (work_ns, cpus, load) in knob_sets {
-            let knobs = Knobs { workers: None, work_ns, cpus, load };
+        for (work_ns, cpus, load, rate) in knob_sets {
+            let knobs = Knobs { workers: None, work_ns, cpus, load, rate };
             {
                 if !target.takes_workers() {
                     group(knobs, cells.clone());
@@ -466,7 +480,7 @@ mod tests {
         let s = crate::cli::tests::sweep_args(&args).sweep().unwrap();
         assert_eq!((s.work.as_slice(), s.cpus.as_slice()), ([0, 500].as_slice(), [Some(1)].as_slice()));
         let knobs: Vec<Knobs> = sweep(&listed, &[], &s, 1).unwrap().iter().map(|g| g.knobs).collect();
-        let k = |workers, work_ns| Knobs { workers, work_ns, cpus: Some(1), load: 0 };
+        let k = |workers, work_ns| Knobs { workers, work_ns, cpus: Some(1), load: 0, rate: None };
         assert_eq!(knobs, [k(None, 0), k(None, 500), k(Some(2), 0), k(Some(2), 500)]);
         assert_eq!(k(Some(2), 500).flags(), " --workers 2 --work 500 --cpus 1");
         let applied = k(Some(2), 500).apply(&s.settings);

@@ -60,6 +60,9 @@ pub struct BenchSettings {
     /// Busy threads of background load beside every process (`--load`; a sweep sets it per group).
     #[serde(default)]
     pub load: u64,
+    /// Open loop: numbers per second offered (`--rate`; a sweep sets it per group).
+    #[serde(default)]
+    pub rate: Option<u64>,
 }
 
 fn one() -> u64 {
@@ -88,6 +91,9 @@ impl BenchSettings {
         }
         check_work(self.work_ns)?;
         check_load(self.load)?;
+        if let Some(r) = self.rate {
+            check_rate(r)?;
+        }
         if let Some(k) = self.cpus {
             check_cpus(k)?;
         }
@@ -108,6 +114,11 @@ pub fn check_workers(k: u64) -> Result<(), UsageError> {
 /// `--work NS` within core's limit.
 pub fn check_work(ns: u64) -> Result<(), UsageError> {
     limits::work_ns(ns).map(drop).map_err(UsageError::from)
+}
+
+/// `--rate R`: 1 ..= `MAX_RATE` numbers per second, checked before anything is built.
+pub fn check_rate(r: u64) -> Result<(), UsageError> {
+    limits::rate(r).map(drop).map_err(UsageError::from)
 }
 
 /// `--load K`: 0 ..= `MAX_LOAD` busy threads, checked before anything is built.
@@ -275,6 +286,7 @@ pub mod tests {
                 work_ns: 0,
                 cpus: None,
                 load: 0,
+                rate: None,
             },
             status: Status::Ok,
             error: None,

@@ -65,6 +65,9 @@ pub fn executor_args(cmd: &mut Command, target: &Target, settings: &BenchSetting
     if settings.load > 0 {
         cmd.args(["--load", &settings.load.to_string()]);
     }
+    if let Some(r) = settings.rate {
+        cmd.args(["--rate", &r.to_string()]);
+    }
     cmd.args(&settings.bench_args);
 }
 

@@ -23,6 +23,7 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
             work: sweep.work.clone(),
             cpus: sweep.cpus.clone(),
             load: sweep.load.clone(),
+            rate: sweep.rate.clone(),
         },
         runtimes: args.runtimes,
         settings: sweep.settings.clone(),

@@ -169,6 +169,9 @@ fn check_bad_input(t: &Target) {
         vec!["--load", "-1"],
         vec!["--load", "100000"],
         vec!["--load", "x"],
+        vec!["--rate", "0"],
+        vec!["--rate", "-5"],
+        vec!["--rate", "100000000000"],
     ];
     if t.takes_workers {
         cases.extend([vec!["--workers", "0"], vec!["--workers", "5000"], vec!["--workers", "x"]]);
@@ -271,6 +274,42 @@ fn check_load(t: &Target, names: &[String]) {
     assert!(left.stdout.is_empty(), "{on}: a load process outlived its binary: {}", stdout_lines(&left).join(" "));
 }
 
+/// `--rate` times each request from when it was due: driven far above what
+/// any dispenser serves, every request is due at once, so a consumer's later
+/// requests wait behind its earlier ones and the median latency grows with
+/// the sample's length (eight times the numbers: about eight times the
+/// wait). The closed loop's median latency does not grow with it. The
+/// thresholds leave a wide margin (3x) on either side of that.
+fn check_open_loop(t: &Target, names: &[String]) {
+    let p50 = |per_consumer: &str, rate: Option<&str>| -> f64 {
+        let mut args =
+            vec!["--variant", &names[0], "--consumers", "2", "--per-consumer", per_consumer, "--format", "json"];
+        args.extend(["--samples", "3", "--warmup", "0", "--sample-timeout", "60"]);
+        match rate {
+            Some(r) => args.extend(["--rate", r]),
+            None => args.push("--latency"),
+        }
+        let out = t.run(&args);
+        let on = format!("{} {args:?}", t.name());
+        assert_eq!(out.status.code(), Some(0), "{on}: {}", stderr(&out));
+        let r = records(&out).pop().unwrap_or_else(|| panic!("{on}: no record"));
+        assert_eq!((r.status, r.settings.rate), (Status::Ok, rate.map(|r| r.parse().unwrap())), "{on}");
+        r.latency.unwrap_or_else(|| panic!("{on}: no latency")).p50_ns as f64
+    };
+    let flood = Some("10000000000");
+    let (open_short, open_long) = (p50("500", flood), p50("4000", flood));
+    assert!(open_long > 3.0 * open_short, "{}: open loop p50 {open_short} ns at 500, {open_long} at 4000", t.name());
+    // The closed loop's p50 is tens of nanoseconds, where a timer tick or a
+    // preemption is already a factor of three: it is bounded by how much the
+    // open loop grew (queueing adds microseconds), not by a ratio of its own.
+    let (closed_short, closed_long) = (p50("500", None), p50("4000", None));
+    assert!(
+        closed_long - closed_short < (open_long - open_short) / 10.0,
+        "{}: closed loop p50 {closed_short} ns at 500, {closed_long} at 4000; open loop {open_short}, {open_long}",
+        t.name()
+    );
+}
+
 /// Without `--format` a binary prints the human table: ranked rows and the
 /// machine line, progress on stderr.
 fn check_table_is_the_default(t: &Target, names: &[String]) {
@@ -341,6 +380,7 @@ fn every_runtime_binary_keeps_the_contract() {
         check_every_variant_valid(&t, &names);
         check_work_and_one_cpu(&t, &names);
         check_load(&t, &names);
+        check_open_loop(&t, &names);
         check_table_is_the_default(&t, &names);
         check_faults(&t);
         #[cfg(unix)]

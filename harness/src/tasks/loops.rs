@@ -230,6 +230,13 @@ async fn consume<P: Probe, K: Taker>(
         return Err(SampleError::Closed("start called off"));
     }
     for _ in 0..per_consumer {
+        if let Some(due) = probe.due() {
+            // Yield until due rather than block: a sleeping task must leave
+            // its worker to the others (no timer is shared by every runtime).
+            while std::time::Instant::now() < due {
+                futures_lite::future::yield_now().await;
+            }
+        }
         let mark = probe.start();
         let number = taker.take().await?;
         probe.stop(mark);

@@ -37,6 +37,12 @@ pub trait Blocking: Send + Sync + 'static {
     /// Unparks the participant `unparker` belongs to; callable from any
     /// participant or thread.
     fn unpark(unparker: &Self::Unparker);
+    /// Waits until `due` (an open-loop request's scheduled time) without
+    /// holding up other participants: a thread sleeps then spins; a
+    /// coroutine must yield its worker instead.
+    fn wait_until(due: std::time::Instant) {
+        dispenser_core::latency::wait_until(due);
+    }
 }
 
 /// One OS thread per participant: the context of sync-bench's variants.

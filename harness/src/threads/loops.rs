@@ -64,6 +64,9 @@ fn baseline<P: Probe>(w: &Workload) -> Result<Sample, SampleError> {
     // alias in the L1 cache (equal page offsets) and the floor would measure that.
     for list in lists.iter_mut() {
         for _ in 0..w.per_consumer {
+            if let Some(due) = probe.due() {
+                dispenser_core::latency::wait_until(due);
+            }
             let mark = probe.start();
             list.push(std::hint::black_box(next));
             next += 1;
@@ -262,6 +265,9 @@ where
                 return Err(SampleError::Closed("start called off"));
             }
             for _ in 0..per_consumer {
+                if let Some(due) = probe.due() {
+                    R::wait_until(due);
+                }
                 let mark = probe.start();
                 let number = take()?;
                 probe.stop(mark);
