@@ -229,10 +229,14 @@ pub fn crossovers(results: &Results) -> Vec<Crossover> {
     let cells = ok_cells(results);
     let varied = Axis::varied(results);
     let mut out = Vec::new();
-    for &axis in &varied {
+    // In an open loop the time is the timetable's (total / rate), not the
+    // primitive's: who is faster is asked of closed-loop cells only; how an
+    // open loop's latency bends is the knee's question (crate::knee).
+    for &axis in varied.iter().filter(|a| **a != Axis::Rate) {
         let others: Vec<Axis> = varied.iter().copied().filter(|a| *a != axis).collect();
         let fixed_of = |c: &CellRecords| -> Vec<(Axis, u64)> { others.iter().map(|a| (*a, a.of(c.first()))).collect() };
-        let contexts: BTreeSet<Vec<(Axis, u64)>> = cells.iter().map(&fixed_of).collect();
+        let contexts: BTreeSet<Vec<(Axis, u64)>> =
+            cells.iter().filter(|c| c.first().settings.rate.is_none()).map(&fixed_of).collect();
         let xs: BTreeSet<u64> = cells.iter().map(|c| axis.of(c.first())).collect();
         for fixed in &contexts {
             for q in &QUESTIONS {

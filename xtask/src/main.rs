@@ -21,6 +21,7 @@ mod error;
 mod findings;
 mod frontier;
 mod interrupt;
+mod knee;
 mod list;
 mod machine;
 mod noise;

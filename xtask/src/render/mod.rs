@@ -11,6 +11,7 @@ pub mod csv;
 pub mod fairness;
 pub mod frontier_chart;
 pub mod html;
+pub mod knee_chart;
 pub mod latency;
 pub mod machines;
 pub mod markdown;
@@ -93,7 +94,12 @@ pub fn report_files(results: &Results) -> Result<Vec<(String, Vec<u8>)>> {
         for (stem, svg) in &maps {
             files.push((format!("{stem}.svg"), svg.clone().into_bytes()));
         }
-        files.push(("sweep.html".into(), sweep_html::render(results, &charts, &crossovers, &maps).into_bytes()));
+        let knees = knee_chart::render_all(results, &sweep_chart::machine_line(results))?;
+        for (stem, svg) in &knees {
+            files.push((format!("{stem}.svg"), svg.clone().into_bytes()));
+        }
+        let charts = sweep_html::Charts { runtimes: &charts, maps: &maps, knees: &knees };
+        files.push(("sweep.html".into(), sweep_html::render(results, &charts, &crossovers).into_bytes()));
     }
     Ok(files)
 }

@@ -8,6 +8,7 @@ use super::html::{page_end, page_start};
 use super::sweep_chart::{self, Axis, RuntimeSweep};
 use super::text::{html_escape as escape, inline_svg};
 use crate::crossover::{self, Crossover};
+use crate::knee;
 use crate::results::Results;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
@@ -64,6 +65,7 @@ pub fn render_terminal(results: &Results) -> String {
         }
         let _ = writeln!(out, "{t}");
     }
+    knee_terminal(&mut out, results);
     let flips = crossover::lines(results);
     if !flips.is_empty() {
         let _ =
@@ -75,14 +77,47 @@ pub fn render_terminal(results: &Results) -> String {
     out
 }
 
-/// sweep.html, with `charts` and the crossover `maps` (file stem, SVG) as
-/// rendered for the files, and the `crossovers` they draw.
-pub fn render(
-    results: &Results,
-    charts: &[(String, String)],
-    crossovers: &[Crossover],
-    maps: &[(String, String)],
-) -> String {
+/// The SVGs of a sweep as rendered for its files, each `(file stem, SVG)`.
+pub struct Charts<'a> {
+    /// One per runtime and varied axis (ns per number).
+    pub runtimes: &'a [(String, String)],
+    /// The crossover maps.
+    pub maps: &'a [(String, String)],
+    /// The knee charts of a rate sweep.
+    pub knees: &'a [(String, String)],
+}
+
+/// The knee section of the terminal: a table per runtime (p50 / p99 /
+/// p99.9 at each offered rate), then the knee findings.
+fn knee_terminal(out: &mut String, results: &Results) {
+    let curves = knee::curves(results);
+    let mut stems: Vec<&str> = curves.iter().map(|c| c.stem.as_str()).collect();
+    stems.dedup();
+    for stem in stems {
+        let ours: Vec<&knee::Curve> = curves.iter().filter(|c| c.stem == stem).collect();
+        let _ =
+            writeln!(out, "\n{stem}: latency p50 / p99 / p99.9 against offered load (* = first rate past the knee)");
+        let (header, rows) = knee::table(&ours);
+        let mut t = Table::new();
+        t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled).set_header(&header);
+        for r in rows {
+            t.add_row(r);
+        }
+        let _ = writeln!(out, "{t}");
+    }
+    let lines = knee::findings(results);
+    if !lines.is_empty() {
+        let _ = writeln!(out, "\nThe knee (p99 past {:.0}× the p50 at the lowest rate):", knee::BOUND);
+        for line in lines {
+            let _ = writeln!(out, "  - {line}");
+        }
+    }
+}
+
+/// sweep.html, with its `charts` and the `crossovers` the maps draw.
+pub fn render(results: &Results, charts: &Charts, crossovers: &[Crossover]) -> String {
+    let (maps, knees) = (charts.maps, charts.knees);
+    let charts = charts.runtimes;
     let mut out = String::new();
     page_start(&mut out, "dispenser-bench sweep", "dispenser-bench scaling sweep");
     for line in super::header(results) {
@@ -153,6 +188,40 @@ pub fn render(
         }
         out.push_str("</ul>\n</section>\n");
     }
+    let curves = knee::curves(results);
+    if !curves.is_empty() {
+        out.push_str("<section>\n<h2>Latency against offered load</h2>\n");
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">Open loop: each consumer's takes are scheduled at a fixed rate and each \
+             latency runs from the take's scheduled time, so waiting in a queue counts. A thick line is a \
+             variant's p99; where it turns up, queueing has begun. The knee is the first offered rate at \
+             which p99 passes {:.0}× the p50 the variant had at the lowest rate.</p>",
+            knee::BOUND
+        );
+        for (_, svg) in knees {
+            let _ = writeln!(out, "<div class=\"chart\">{}</div>", inline_svg(svg));
+        }
+        let (header, rows) = knee::table(&curves.iter().collect::<Vec<_>>());
+        out.push_str("<table>\n<thead><tr>");
+        for h in &header {
+            let _ = write!(out, "<th>{}</th>", escape(h));
+        }
+        out.push_str("</tr></thead>\n<tbody>\n");
+        for row in rows {
+            out.push_str("<tr>");
+            for (i, cell) in row.iter().enumerate() {
+                let class = if i < 2 { "" } else { " class=\"num\"" };
+                let _ = write!(out, "<td{class}>{}</td>", escape(cell));
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody>\n</table>\n<ul>\n");
+        for line in knee::findings(results) {
+            let _ = writeln!(out, "<li>{}</li>", escape(&line));
+        }
+        out.push_str("</ul>\n</section>\n");
+    }
     let failed: Vec<String> =
         results.records.iter().filter(|r| r.status != Status::Ok).map(super::failure_line).collect();
     if !failed.is_empty() {
@@ -186,7 +255,8 @@ mod tests {
     fn the_page_has_a_chart_and_a_table_per_runtime() {
         let results = sweep_results();
         let crossovers = crate::crossover::crossovers(&results);
-        let html = super::render(&results, &render_all(&results).unwrap(), &crossovers, &[]);
+        let charts = super::Charts { runtimes: &render_all(&results).unwrap(), maps: &[], knees: &[] };
+        let html = super::render(&results, &charts, &crossovers);
         let tags = crate::render::html::tests::well_formed(&html);
         assert_eq!(tags.iter().filter(|t| *t == "svg").count(), 2);
         assert_eq!(tags.iter().filter(|t| *t == "table").count(), 2);
@@ -195,5 +265,19 @@ mod tests {
         let text = super::render_terminal(&results);
         assert!(text.contains("sync (threads): median ns per number, by consumers"), "{text}");
         assert!(text.contains("16 cons."));
+    }
+
+    #[test]
+    fn a_rate_sweep_shows_its_knee_section_in_the_page_and_the_terminal() {
+        let results = crate::knee::tests::rate_results();
+        let knees = crate::render::knee_chart::render_all(&results, "m").unwrap();
+        let charts = super::Charts { runtimes: &[], maps: &[], knees: &knees };
+        let html = super::render(&results, &charts, &[]);
+        crate::render::html::tests::well_formed(&html);
+        assert!(html.contains("Latency against offered load"), "{html}");
+        assert!(html.contains("std-mutex&#39;s p99 stays within") || html.contains("std-mutex's p99 stays within"));
+        let text = super::render_terminal(&results);
+        assert!(text.contains("sync: latency p50 / p99 / p99.9 against offered load"), "{text}");
+        assert!(text.contains("The knee (p99 past 10×"), "{text}");
     }
 }
