@@ -151,11 +151,14 @@ impl Probe for Scheduled {
     }
 }
 
-/// Waits on this thread until `due`: sleeps while more than a scheduler
-/// tick away, then spins, so a request leaves within about a microsecond of
-/// its time without a thread burning a core through long gaps.
+/// Waits on this thread until `due`: sleeps while more than a timer's
+/// overshoot away, then yields until it is time, so a request leaves close
+/// to its time without a thread burning a core through long gaps. Yielding
+/// rather than spinning in the last stretch matters with more consumers
+/// than cores: a spinning waiter would take the core from the participant
+/// whose turn it is and turn its own wait into everyone's queueing.
 pub fn wait_until(due: Instant) {
-    const SPIN: std::time::Duration = std::time::Duration::from_micros(200);
+    const SPIN: std::time::Duration = std::time::Duration::from_micros(80);
     loop {
         let now = Instant::now();
         if now >= due {
@@ -165,7 +168,7 @@ pub fn wait_until(due: Instant) {
         if left > SPIN {
             std::thread::sleep(left - SPIN);
         } else {
-            std::hint::spin_loop();
+            std::thread::yield_now();
         }
     }
 }
