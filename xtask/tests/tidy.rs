@@ -1,7 +1,8 @@
 //! Repository checks on xtask itself, as ordinary tests: every module says
 //! what it is for (`//!`), no line ends in whitespace, and the top-level
 //! modules of xtask/src depend on each other without a cycle, so the
-//! pipeline reads in one direction.
+//! pipeline reads in one direction; the README stays a short guide and no
+//! doc links a file that does not exist.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -212,4 +213,112 @@ fn render_modules_have_no_import_cycle() {
     if let Some(cycle) = find_cycle(&graph) {
         panic!("import cycle among render's modules: {}", cycle.join(" -> "));
     }
+}
+
+/// The relative file targets of the markdown links and image links in
+/// `text` (`[a](b)`, `![a](b)`, `[a]: b`), outside fenced code blocks and
+/// inline code: web addresses and same-page anchors are left out, and a
+/// target's `#anchor` or `"title"` is cut off.
+fn relative_links(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut keep = |target: &str| {
+        let target = target.trim().trim_start_matches('<');
+        let target = target.split_whitespace().next().unwrap_or("").trim_end_matches('>');
+        let path = target.split('#').next().unwrap_or("");
+        let web = ["http://", "https://", "mailto:"].iter().any(|p| target.starts_with(p));
+        if !web && !path.is_empty() {
+            out.push(path.to_string());
+        }
+    };
+    let mut fenced = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced {
+            continue;
+        }
+        // Inline code is code: `[a](b)` inside backticks is not a link.
+        let prose: String = line.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+        if let Some(rest) = prose.trim_start().strip_prefix('[')
+            && let Some((_, target)) = rest.split_once("]:")
+        {
+            keep(target);
+            continue;
+        }
+        for (i, _) in prose.match_indices("](") {
+            let rest = &prose[i + 2..];
+            if let Some(end) = rest.find(')') {
+                keep(&rest[..end]);
+            }
+        }
+    }
+    out
+}
+
+/// README.md and every docs/*.md, with the folder their links start from.
+fn markdown_files() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let mut files = vec![root.join("README.md")];
+    for entry in std::fs::read_dir(root.join("docs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn the_link_finder_finds_relative_links_and_only_those() {
+    let text = "See [xtask](docs/xtask.md#bench) and ![chart](docs/a.svg \"title\").\n\
+                [web](https://example.com), [anchor](#top), `[code](nope.md)`\n\
+                ```\n[fenced](nope.md)\n```\n\
+                [ref]: ../README.md\n";
+    assert_eq!(relative_links(text), ["docs/xtask.md", "docs/a.svg", "../README.md"]);
+}
+
+#[test]
+fn docs_link_only_files_that_exist() {
+    let mut missing = Vec::new();
+    for f in markdown_files() {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let dir = f.parent().unwrap();
+        for link in relative_links(&text) {
+            if !dir.join(&link).exists() {
+                missing.push(format!("{} links {link}", f.display()));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "links to files that do not exist:\n{}", missing.join("\n"));
+}
+
+#[test]
+fn every_chart_in_docs_is_linked() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let mut linked = BTreeSet::new();
+    for f in markdown_files() {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for link in relative_links(&text) {
+            if let Ok(path) = f.parent().unwrap().join(link).canonicalize() {
+                linked.insert(path);
+            }
+        }
+    }
+    for entry in std::fs::read_dir(root.join("docs")).unwrap() {
+        let path = entry.unwrap().path().canonicalize().unwrap();
+        if path.extension().is_some_and(|e| e == "svg") {
+            assert!(linked.contains(&path), "{} is linked from no doc", path.display());
+        }
+    }
+}
+
+#[test]
+fn the_readme_is_a_short_guide() {
+    // The reference lives in docs/; the README answers, shows and points there.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let lines = std::fs::read_to_string(root.join("README.md")).unwrap().lines().count();
+    assert!(lines <= 200, "README.md has {lines} lines; at most 200 (move the reference into docs/)");
 }
