@@ -72,7 +72,7 @@ pub struct CommonArgs {
     #[arg(long, value_name = "R")]
     pub rate: Option<u64>,
     /// Busy threads competing for the cores while the samples run, in a
-    /// separate process (see `dispenser_core::load`) [default: 0, none].
+    /// separate process (see `dispenser_core::load`); 0: none.
     #[arg(long, value_name = "K", default_value_t = 0)]
     pub load: u64,
     /// Be a load process: spin K threads until stdin closes (started by `--load`).

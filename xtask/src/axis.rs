@@ -1,5 +1,6 @@
-//! The settings a sweep varies (consumers, work per number, CPUs), as axes
-//! the charts, tables and crossovers share. A leaf: it reads records only.
+//! The settings a sweep varies (consumers, work per number, CPUs, background
+//! load, offered rate), as axes the charts, tables and crossovers share. A
+//! leaf: it reads records only.
 
 use crate::results::Results;
 use dispenser_core::Record;

@@ -121,7 +121,7 @@ pub struct BenchArgs {
     /// Pin every runtime process to the first K CPUs xtask may use [default: not pinned].
     #[arg(long, value_name = "K")]
     pub cpus: Option<u64>,
-    /// K busy threads (in a separate process) compete for the cores while every cell runs [default: 0, an idle machine].
+    /// K busy threads (in a separate process) compete for the cores while every cell runs (0: an idle machine).
     #[arg(long, value_name = "K", default_value_t = 0)]
     pub load: u64,
     /// Open loop: offer R numbers per second per cell, each request timed from when it was due (latency includes queueing) [default: closed loop].

@@ -135,9 +135,6 @@ pub fn findings(sections: &[Section]) -> Vec<Finding> {
         out.extend(modes(cells).map(|f| retopic(f, at("modes"))));
     }
     out.extend(consumers(&per_workload));
-    out.extend(
-        per_workload.iter().filter_map(|(w, cells)| modes(cells).map(|f| retopic(f, (label(*w), "modes".into())))),
-    );
     out
 }
 
