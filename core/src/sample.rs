@@ -130,8 +130,13 @@ impl Timeline {
 
 /// An empty list with room for `capacity` numbers whose memory is already
 /// touched, so first-touch page faults happen in setup, not on the clock.
+///
+/// The room is rounded up to whole cache lines plus [`LIST_SLACK`] numbers
+/// never written, so the tail a consumer writes last never shares a line
+/// (or the adjacent line the prefetcher pairs with it) with the next
+/// allocation, another consumer's list in the usual heap order.
 pub fn reserve_list(capacity: usize) -> Vec<u64> {
-    let mut list = Vec::with_capacity(capacity);
+    let mut list = Vec::with_capacity(capacity.next_multiple_of(LINE_NUMBERS).saturating_add(LIST_SLACK));
     // Writing the spare capacity (not `vec![0; n]`, which may get lazily
     // mapped zero pages from calloc) makes the OS back every page now.
     for slot in list.spare_capacity_mut() {
@@ -139,6 +144,13 @@ pub fn reserve_list(capacity: usize) -> Vec<u64> {
     }
     std::hint::black_box(list)
 }
+
+/// Numbers per 64-byte cache line.
+const LINE_NUMBERS: usize = 64 / std::mem::size_of::<u64>();
+
+/// Unwritten numbers at the end of every list: 128 bytes, two cache lines
+/// (the spatial prefetcher fetches lines in pairs), as `CachePadded` pads.
+pub const LIST_SLACK: usize = 2 * LINE_NUMBERS;
 
 /// What one consumer hands back when it is joined.
 #[derive(Debug)]
@@ -198,6 +210,15 @@ mod tests {
         assert_eq!(sample.dispense, closing.at - opened.at);
         assert_eq!(sample.window, (opened.usage, closing.usage), "CPU is read over the same span");
         assert!(sample.dispense >= Duration::from_millis(5));
+    }
+
+    #[test]
+    fn a_list_keeps_two_unwritten_lines_after_its_room() {
+        for n in [0, 1, 7, 8, 1000] {
+            let list = reserve_list(n);
+            assert!(list.is_empty());
+            assert!(list.capacity() >= n.next_multiple_of(8) + LIST_SLACK, "{n}: {}", list.capacity());
+        }
     }
 
     #[test]

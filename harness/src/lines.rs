@@ -2,7 +2,13 @@
 //! tasks decide "open", "called off" and "last one across" the same way;
 //! each side adds only how it parks and wakes (thread park/unpark and a
 //! condvar, or event-listener for tasks).
+//!
+//! Each word sits on a cache line of its own (`CachePadded`): the lines are
+//! built in one allocation beside the shared counter or channel, and a
+//! neighbour sharing the line would make every take bounce it, by heap
+//! history that differs from process to process.
 
+use crossbeam_utils::CachePadded;
 use dispenser_core::Stamp;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering::SeqCst};
@@ -13,12 +19,12 @@ const CALLED_OFF: u8 = 2;
 
 /// A start line's state: waiting, then open or called off, once.
 #[derive(Debug)]
-pub(crate) struct Gate(AtomicU8);
+pub(crate) struct Gate(CachePadded<AtomicU8>);
 
 impl Gate {
     /// A gate still waiting.
     pub(crate) fn new() -> Self {
-        Gate(AtomicU8::new(WAITING))
+        Gate(CachePadded::new(AtomicU8::new(WAITING)))
     }
 
     /// Opens the gate; false if it was already decided.
@@ -44,14 +50,14 @@ impl Gate {
 /// the last one takes as it crosses.
 #[derive(Debug)]
 pub(crate) struct Tally {
-    remaining: AtomicUsize,
+    remaining: CachePadded<AtomicUsize>,
     closing: OnceLock<Stamp>,
 }
 
 impl Tally {
     /// A tally of `consumers`.
     pub(crate) fn new(consumers: usize) -> Self {
-        Tally { remaining: AtomicUsize::new(consumers), closing: OnceLock::new() }
+        Tally { remaining: CachePadded::new(AtomicUsize::new(consumers)), closing: OnceLock::new() }
     }
 
     /// One consumer crosses; true for the last one, after it has stamped.

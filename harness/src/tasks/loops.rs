@@ -4,6 +4,7 @@
 
 use super::start_line::CallOffOnDrop;
 use super::{Channel, Counter, FinishLine, Oneshot, Spawner, StartLine};
+use crossbeam_utils::CachePadded;
 use dispenser_core::runner::panic_message;
 use dispenser_core::{
     Capacity, Consumed, Family, Mode, Probe, Sample, SampleError, Timeline, Variant, Workload, collect, reserve_list,
@@ -47,7 +48,10 @@ pub fn counter<S: Spawner, K: Counter>(s: &S, w: &Workload, mode: Mode) -> Resul
 
 fn counter_sample<S: Spawner, K: Counter, P: Probe>(s: &S, w: &Workload) -> Result<Sample, SampleError> {
     let timeline = Timeline::begin();
-    let counter = Arc::new(K::default());
+    // On a cache line of its own: in a bare `Arc` the count's neighbours
+    // (the refcounts, whatever the heap put next to it) depend on heap
+    // history, a per-process mode.
+    let counter = Arc::new(CachePadded::new(K::default()));
     let takers = (0..w.consumers).map(|_| Shared(Arc::clone(&counter))).collect();
     // No producer: a task that only passes the start line, as on threads.
     run_tasks::<S, P, _>(s, timeline, w, takers, async { Ok(()) })
@@ -135,7 +139,7 @@ trait Taker: Send + 'static {
 }
 
 /// A consumer of a shared counter.
-struct Shared<K>(Arc<K>);
+struct Shared<K>(Arc<CachePadded<K>>);
 
 impl<K: Counter> Taker for Shared<K> {
     async fn take(&mut self) -> Result<u64, SampleError> {
@@ -217,12 +221,16 @@ fn run_tasks<S: Spawner, P: Probe, K: Taker>(
 async fn consume<P: Probe, K: Taker>(
     lines: Arc<(StartLine, FinishLine)>,
     per_consumer: usize,
-    mut taker: K,
+    taker: K,
 ) -> Result<Consumed<P>, SampleError> {
     let (start, finish) = &*lines;
     let _pass = finish.pass();
-    let mut numbers = reserve_list(per_consumer);
-    let mut probe = P::default();
+    // The consumer's hot state (its list's length, its probe, its taker) on
+    // cache lines of its own: the task's future, and so the task's
+    // allocation, is then aligned and sized to whole lines, and no
+    // neighbouring task's state shares a line with it.
+    let mut hot = CachePadded::new((reserve_list(per_consumer), P::default(), taker));
+    let (numbers, probe, taker) = &mut *hot;
     probe.reserve(per_consumer);
     // Read once per sample, outside the clock (see dispenser_core::work).
     let work = dispenser_core::work::per_number();
@@ -245,7 +253,9 @@ async fn consume<P: Probe, K: Taker>(
         // off the request's latency, holding its worker as real work would.
         work.spin();
     }
-    Ok(Consumed { numbers, probe, finished: std::time::Instant::now() })
+    let finished = std::time::Instant::now();
+    let (numbers, probe, _) = CachePadded::into_inner(hot);
+    Ok(Consumed { numbers, probe, finished })
 }
 
 /// Turns a panic inside a task into [`SampleError::Panicked`], so every

@@ -4,6 +4,7 @@
 //! the actor with a [`Oneshot`] reply.
 
 use super::{Blocking, Channel, Counter, FinishLine, Oneshot, StartLine};
+use crossbeam_utils::CachePadded;
 use dispenser_core::{
     Capacity, Consumed, Family, Mode, Probe, Sample, SampleError, Stamp, Timeline, Variant, Workload, reserve_list,
 };
@@ -85,7 +86,10 @@ pub fn counter<R: Blocking, K: Counter>(r: &R, w: &Workload, mode: Mode) -> Resu
 
 fn counter_sample<R: Blocking, K: Counter, P: Probe>(r: &R, w: &Workload) -> Result<Sample, SampleError> {
     let timeline = Timeline::begin();
-    let counter = Arc::new(K::default());
+    // On a cache line of its own: in a bare `Arc` the count's neighbours
+    // (the refcounts, whatever the heap put next to it) depend on heap
+    // history, a per-process mode.
+    let counter = Arc::new(CachePadded::new(K::default()));
     let takers = (0..w.consumers)
         .map(|_| {
             let counter = Arc::clone(&counter);

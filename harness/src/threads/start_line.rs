@@ -17,6 +17,7 @@
 
 use super::{Blocking, Threads};
 use crate::lines::{Gate, Tally};
+use crossbeam_utils::CachePadded;
 use dispenser_core::Stamp;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::{Mutex, PoisonError};
@@ -60,7 +61,8 @@ impl<R: Blocking> Parked<R> {
 #[derive(Debug)]
 pub struct StartLine<R: Blocking = Threads> {
     participants: usize,
-    arrived: AtomicUsize,
+    /// Padded: every arrival bumps it while the gate is read (see crate::lines).
+    arrived: CachePadded<AtomicUsize>,
     gate: Gate,
     coordinator: Thread,
     parked: Parked<R>,
@@ -72,7 +74,7 @@ impl<R: Blocking> StartLine<R> {
     pub fn new(participants: usize) -> Self {
         StartLine {
             participants,
-            arrived: AtomicUsize::new(0),
+            arrived: CachePadded::new(AtomicUsize::new(0)),
             gate: Gate::new(),
             coordinator: std::thread::current(),
             parked: Parked::with_room(participants),
