@@ -154,6 +154,12 @@ pub struct Record {
     pub dispense_ns: Vec<u64>,
     /// Every counted sample's setup time (spawn, start line, join), ns.
     pub setup_ns: Vec<u64>,
+    /// Every counted sample's start skew, ns: the last consumer's first
+    /// take minus the first one's (see [`crate::Sample::start_skew_ns`]),
+    /// part of the dispense time, reported apart; empty for the baseline
+    /// and in records written before it existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub start_skew_ns: Vec<u64>,
     /// Summary of `dispense_ns`; absent when no sample was counted.
     pub stats: Option<Stats>,
     /// OS resource use over the counted samples.
@@ -212,6 +218,7 @@ impl Record {
             validated_samples: 0,
             dispense_ns: Vec::new(),
             setup_ns: Vec::new(),
+            start_skew_ns: Vec::new(),
             stats: None,
             resources: None,
             latency: None,

@@ -211,6 +211,7 @@ fn measure<C: Send + Sync + 'static>(
         resources.add_span(open, close, sample.dispense);
         record.dispense_ns.push(nanos(sample.dispense));
         record.setup_ns.push(nanos(sample.setup));
+        record.start_skew_ns.extend(sample.start_skew_ns);
         record.resources = Some(resources.clone());
         // Off the clock: the sample is validated, so its lists are a partition.
         fairness.extend(Fairness::measure(&sample.lists, sample.finish_offsets_ns.as_deref(), nanos(sample.dispense)));
@@ -281,6 +282,7 @@ mod tests {
                 numbers: (0..w.per_consumer as u64).map(|k| k * n + i).collect(),
                 probe: crate::NoProbe,
                 finished: Instant::now(),
+                started: Instant::now(),
             })
             .collect();
         t.close(Some(Stamp::closing()));
@@ -340,6 +342,7 @@ mod tests {
         assert_eq!((f.mean_run, f.longest_run, f.handoff_share), (1.0, 1, 1.0), "round robin alternates");
         assert!(f.finish_spread.is_some_and(|s| (0.0..=1.0).contains(&s)), "{f:?}");
         assert!(r.switches_per_number.is_some() && r.cpu_ns_per_number.is_some());
+        assert_eq!(r.start_skew_ns.len(), r.dispense_ns.len(), "a start skew per counted sample");
         // One thread filling the lists in turn: runs of T, no consumer stamps.
         let b = run_variant(&runtime(VARIANTS), &VARIANTS[0], w, &cfg()).fairness.unwrap();
         assert_eq!((b.mean_run, b.longest_run, b.finish_spread), (5.0, 5, None));
@@ -351,6 +354,7 @@ mod tests {
         assert_eq!(r.status, Status::Ok, "{:?}", r.error);
         assert_eq!(r.dispense_ns.len(), 4);
         assert_eq!(r.setup_ns.len(), 4);
+        assert!(r.start_skew_ns.is_empty(), "the baseline stamps no consumers");
         assert_eq!(r.validated_samples, 1 + 4 + LATENCY_SAMPLES);
         assert_eq!(r.stats.as_ref().unwrap().samples, 4);
         assert!(r.latency.is_some());

@@ -27,6 +27,11 @@ pub struct Sample {
     /// opened, in consumer order; `None` where the harness does not stamp
     /// consumers (the single-thread baseline). Read by [`crate::fairness`].
     pub finish_offsets_ns: Option<Vec<u64>>,
+    /// The start skew: the last consumer's first take minus the first
+    /// consumer's, ns; how unevenly the start line released them. Measured
+    /// apart from [`Sample::dispense`] (which it is part of, not added to);
+    /// `None` where the harness does not stamp consumers (the baseline).
+    pub start_skew_ns: Option<u64>,
 }
 
 /// Why a sample produced no valid result.
@@ -124,6 +129,7 @@ impl Timeline {
             latency,
             window: (opened.usage, closed.usage),
             finish_offsets_ns: None,
+            start_skew_ns: None,
         })
     }
 }
@@ -162,6 +168,9 @@ pub struct Consumed<P> {
     /// When it held its last number: taken by the consumer itself before it
     /// crosses the finish line, so fairness can say who finished early.
     pub finished: Instant,
+    /// When it started its first take, just after leaving the start line:
+    /// one clock read per consumer per sample, for the start skew.
+    pub started: Instant,
 }
 
 /// Folds joined consumers (in index order) into a [`Sample`].
@@ -171,10 +180,15 @@ pub fn collect<P: crate::Probe>(
 ) -> Result<Sample, SampleError> {
     let mut lists = Vec::new();
     let mut finished = Vec::new();
+    let mut started: Option<(Instant, Instant)> = None;
     let mut latency: Option<Histogram<u64>> = None;
     for c in consumed {
         lists.push(c.numbers);
         finished.push(c.finished);
+        started = Some(match started {
+            Some((first, last)) => (first.min(c.started), last.max(c.started)),
+            None => (c.started, c.started),
+        });
         if let Some(h) = c.probe.into_histogram() {
             match latency.as_mut() {
                 // Same bounds everywhere, so adding cannot fail.
@@ -185,6 +199,7 @@ pub fn collect<P: crate::Probe>(
     }
     let opened = timeline.opened.map(|s| s.at);
     let mut sample = timeline.end(lists, latency)?;
+    sample.start_skew_ns = started.map(|(first, last)| nanos(last.saturating_duration_since(first)));
     sample.finish_offsets_ns = opened.map(|o| finished.iter().map(|f| nanos(f.saturating_duration_since(o))).collect());
     Ok(sample)
 }

@@ -181,6 +181,7 @@ mod tests {
             stats: Stats::compute(&dispense_ns, &setup_ns, workload.total()),
             dispense_ns,
             setup_ns,
+            start_skew_ns: Vec::new(),
             resources: None,
             latency: None,
             process: None,

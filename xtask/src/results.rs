@@ -294,6 +294,7 @@ pub mod tests {
             validated_samples: ns.len() + 1,
             dispense_ns: ns.to_vec(),
             setup_ns: setup.clone(),
+            start_skew_ns: Vec::new(),
             stats: Stats::compute(ns, &setup, workload.total()),
             resources: Some(dispenser_core::resources::Resources {
                 wall_s: 0.1,

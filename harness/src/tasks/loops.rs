@@ -237,6 +237,8 @@ async fn consume<P: Probe, K: Taker>(
     if !start.wait().await {
         return Err(SampleError::Closed("start called off"));
     }
+    // The first take starts now: the start skew's stamp.
+    let started = std::time::Instant::now();
     for _ in 0..per_consumer {
         if let Some(due) = probe.due() {
             // Yield until due rather than block: a sleeping task must leave
@@ -255,7 +257,7 @@ async fn consume<P: Probe, K: Taker>(
     }
     let finished = std::time::Instant::now();
     let (numbers, probe, _) = CachePadded::into_inner(hot);
-    Ok(Consumed { numbers, probe, finished })
+    Ok(Consumed { numbers, probe, finished, started })
 }
 
 /// Turns a panic inside a task into [`SampleError::Panicked`], so every

@@ -268,6 +268,8 @@ where
             if !line.wait() {
                 return Err(SampleError::Closed("start called off"));
             }
+            // The first take starts now: the start skew's stamp.
+            let started = std::time::Instant::now();
             for _ in 0..per_consumer {
                 if let Some(due) = probe.due() {
                     R::wait_until(due);
@@ -285,7 +287,7 @@ where
             // teardown and the coordinator's join on the clock.
             drop(pass);
             finish.wait_for_all();
-            Ok(Consumed { numbers, probe, finished })
+            Ok(Consumed { numbers, probe, finished, started })
         })?;
         consumers.push(handle);
     }
@@ -319,6 +321,7 @@ mod tests {
                 for mode in [Mode::Throughput, Mode::Latency] {
                     let sample = (v.run)(&Threads, &w, mode).unwrap_or_else(|e| panic!("{} on {w}: {e}", v.name));
                     validate(&w, &sample.lists).unwrap_or_else(|e| panic!("{} on {w}: {e}", v.name));
+                    assert_eq!(sample.start_skew_ns.is_some(), v.family != Family::Baseline, "{}", v.name);
                     assert_eq!(sample.latency.map(|h| h.len()), (mode == Mode::Latency).then_some(w.total()));
                 }
             }
