@@ -53,8 +53,9 @@ fn counter_sample<S: Spawner, K: Counter, P: Probe>(s: &S, w: &Workload) -> Resu
     // history, a per-process mode.
     let counter = Arc::new(CachePadded::new(K::default()));
     let takers = (0..w.consumers).map(|_| Shared(Arc::clone(&counter))).collect();
-    // No producer: a task that only passes the start line, as on threads.
-    run_tasks::<S, P, _>(s, timeline, w, takers, async { Ok(()) })
+    // No producer: a task that only passed the start line would still be
+    // scheduled with the consumers and compete with them for a worker.
+    run_tasks::<S, P, _>(s, timeline, w, takers, None::<std::future::Ready<Result<(), SampleError>>>)
 }
 
 /// Round trip: consumer `i` sends `i` on a shared request channel and awaits
@@ -85,7 +86,7 @@ fn round_trip_sample<S: Spawner, C: Channel, P: Probe>(
     // Only consumers hold request senders, so the producer sees the channel
     // close if they all die instead of waiting forever.
     drop(request_tx);
-    run_tasks::<S, P, _>(s, timeline, w, takers, serve::<C>(request_rx, reply_txs, w.total()))
+    run_tasks::<S, P, _>(s, timeline, w, takers, Some(serve::<C>(request_rx, reply_txs, w.total())))
 }
 
 /// The producer of a round trip: receive `i`, reply with the next number.
@@ -115,7 +116,7 @@ fn actor_sample<S: Spawner, C: Channel, O: Oneshot, P: Probe>(s: &S, w: &Workloa
     let (request_tx, request_rx) = C::channel::<O::Sender<u64>>(Capacity::Bounded.requests(w));
     let takers = (0..w.consumers).map(|_| Mailbox::<C, O> { requests: request_tx.clone() }).collect();
     drop(request_tx);
-    run_tasks::<S, P, _>(s, timeline, w, takers, answer::<C, O>(request_rx, w.total()))
+    run_tasks::<S, P, _>(s, timeline, w, takers, Some(answer::<C, O>(request_rx, w.total())))
 }
 
 /// The actor: receive a one-shot sender, answer with the next number.
@@ -178,7 +179,7 @@ impl<C: Channel, O: Oneshot> Taker for Mailbox<C, O> {
     }
 }
 
-/// Spawns the producer and one task per taker, parks them all at the start
+/// Spawns the producer (if any) and one task per taker, parks them all at the start
 /// line, opens it, waits for the last consumer to finish, and joins them;
 /// all from the coordinator future that the runtime blocks on. The
 /// coordinator never dispenses, and is woken once during the dispensing.
@@ -187,17 +188,18 @@ fn run_tasks<S: Spawner, P: Probe, K: Taker>(
     mut timeline: Timeline,
     w: &Workload,
     takers: Vec<K>,
-    producer: impl Future<Output = Result<(), SampleError>> + Send + 'static,
+    producer: Option<impl Future<Output = Result<(), SampleError>> + Send + 'static>,
 ) -> Result<Sample, SampleError> {
-    let lines = Arc::new((StartLine::new(takers.len() + 1), FinishLine::new(takers.len())));
+    let participants = takers.len() + usize::from(producer.is_some());
+    let lines = Arc::new((StartLine::new(participants), FinishLine::new(takers.len())));
     let per_consumer = w.per_consumer;
     s.block_on(async {
         let (start, finish) = &*lines;
         let _call_off = CallOffOnDrop(start);
-        let producer = {
+        let producer = producer.map(|producer| {
             let lines = Arc::clone(&lines);
             s.spawn(catching(async move { if lines.0.wait().await { producer.await } else { Ok(()) } }))
-        };
+        });
         let consumers: Vec<_> = takers
             .into_iter()
             .map(|t| s.spawn(catching(consume::<P, K>(Arc::clone(&lines), per_consumer, t))))
@@ -211,7 +213,9 @@ fn run_tasks<S: Spawner, P: Probe, K: Taker>(
         for consumer in consumers {
             consumed.push(consumer.await??);
         }
-        producer.await??;
+        if let Some(producer) = producer {
+            producer.await??;
+        }
         collect(timeline, consumed)
     })
 }
