@@ -84,6 +84,11 @@ pub struct Settings {
     /// Busy work per number, ns (`--work`; 0 in records written before it existed).
     #[serde(default)]
     pub work_ns: u64,
+    /// Spin steps per number that made up `work_ns` (`--work-steps`, passed
+    /// by xtask from one calibration per run, or calibrated by the process);
+    /// absent without work and in records written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_steps: Option<u64>,
     /// CPUs the process was pinned to (`--cpus`); `None`: not pinned.
     #[serde(default)]
     pub cpus: Option<usize>,

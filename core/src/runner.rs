@@ -36,6 +36,9 @@ pub struct RunConfig {
     /// Busy work per number, ns: what the process installed (see
     /// [`crate::work`]), for the record.
     pub work_ns: u64,
+    /// Spin steps per number (`--work-steps`, or what this process
+    /// calibrated), for the record; `None` without work.
+    pub work_steps: Option<u64>,
     /// CPUs the process is pinned to, for the record (see [`crate::cpus`]).
     pub cpus: Option<usize>,
     /// Busy threads of background load while the samples run (see [`crate::load`]).
@@ -135,6 +138,7 @@ pub fn run_variant<C: Send + Sync + 'static>(
         budget_s: cfg.budget.as_secs_f64(),
         latency: cfg.latency,
         work_ns: cfg.work_ns,
+        work_steps: cfg.work_steps,
         cpus: cfg.cpus,
         load: cfg.load,
         rate: cfg.rate,
@@ -254,6 +258,7 @@ mod tests {
             sample_timeout: Duration::from_secs(2),
             latency: true,
             work_ns: 0,
+            work_steps: None,
             cpus: None,
             load: 0,
             rate: None,

@@ -169,6 +169,7 @@ mod tests {
                 budget_s: 1.0,
                 latency: false,
                 work_ns: 0,
+                work_steps: None,
                 cpus: None,
                 load: 0,
                 rate: None,

@@ -83,6 +83,7 @@ pub fn unmeasured(
         budget_s: settings.budget_s,
         latency: settings.latency,
         work_ns: settings.work_ns,
+        work_steps: None,
         cpus: settings.cpus.map(|k| k as usize),
         load: settings.load as usize,
         rate: settings.rate,

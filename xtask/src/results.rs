@@ -284,6 +284,7 @@ pub mod tests {
                 budget_s: 2.0,
                 latency: false,
                 work_ns: 0,
+                work_steps: None,
                 cpus: None,
                 load: 0,
                 rate: None,
