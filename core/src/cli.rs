@@ -46,6 +46,10 @@ pub struct CommonArgs {
     /// Warm-up samples per variant, validated but not counted.
     #[arg(long, value_name = "W", default_value_t = 1)]
     pub warmup: u64,
+    /// Skip the primer: by default each variant first runs an untimed 1% of
+    /// the workload on the same runtime, so its first sample is not cold.
+    #[arg(long)]
+    pub no_prime: bool,
     /// Seconds per variant after which no new counted sample starts (once --min-samples are in).
     #[arg(long, value_name = "SECS", default_value_t = 5.0)]
     pub budget: f64,
@@ -276,6 +280,7 @@ impl CommonArgs {
             samples: limits::samples(self.samples)?,
             min_samples: limits::min_samples(self.min_samples)?,
             warmup: limits::warmup(self.warmup)?,
+            prime: !self.no_prime,
             budget: limits::seconds("budget", self.budget)?,
             sample_timeout: limits::seconds("sample-timeout", self.sample_timeout)?,
             latency: self.latency,

@@ -77,6 +77,11 @@ pub struct Settings {
     pub min_samples: usize,
     /// Warm-up samples run first and not counted.
     pub warmup: usize,
+    /// Whether an untimed primer (1% of the workload, see
+    /// [`crate::runner::primer`]) ran before the first sample; absent when
+    /// not (`--no-prime`, and records written before it existed).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub primed: bool,
     /// Seconds after which no further counted sample starts (once `min_samples` are in).
     pub budget_s: f64,
     /// Whether latency samples were taken.
@@ -100,6 +105,10 @@ pub struct Settings {
     /// loop, each consumer asks again as soon as it has its number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<u64>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 fn is_zero(n: &usize) -> bool {

@@ -27,6 +27,8 @@ pub struct RunConfig {
     pub min_samples: usize,
     /// Warm-up samples, run and validated but not counted.
     pub warmup: usize,
+    /// Run a primer before the first sample (see [`primer`]); `--no-prime` turns it off.
+    pub prime: bool,
     /// No counted sample starts after this much time (once `min_samples` are in).
     pub budget: Duration,
     /// A sample still running after this long is reported as hung.
@@ -111,6 +113,22 @@ pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "non-string panic".into())
 }
 
+/// The primer's workload: the same consumers taking 1% of their numbers
+/// (at least two each, or all T when T is 1: with one take each, a lost
+/// reply ends the producer's loop and fails the primer at once, where the
+/// sample would hang; two keep the failure the sample's own). Run once, untimed and uncounted, before the first
+/// sample of a variant on the same runtime, so that sample is not the cold
+/// one (first-touch code and data, idle cores clocked down, executor
+/// workers not yet spinning): with few samples per process, a cold first
+/// sample was a per-process mode. A whole warm-up sample costs as much as a
+/// sample; this costs about 1% of one.
+pub fn primer(workload: Workload) -> Workload {
+    Workload {
+        consumers: workload.consumers,
+        per_consumer: (workload.per_consumer / 100).max(2).min(workload.per_consumer),
+    }
+}
+
 /// Runs a sample and validates it outside the clock.
 fn validated<C: Send + Sync + 'static>(
     ctx: &Arc<C>,
@@ -135,6 +153,7 @@ pub fn run_variant<C: Send + Sync + 'static>(
         samples: cfg.samples,
         min_samples: cfg.min_samples,
         warmup: cfg.warmup,
+        primed: cfg.prime,
         budget_s: cfg.budget.as_secs_f64(),
         latency: cfg.latency,
         work_ns: cfg.work_ns,
@@ -195,6 +214,10 @@ fn measure<C: Send + Sync + 'static>(
         None => Mode::Throughput,
     };
     let mut open_loop = new_histogram();
+    if cfg.prime {
+        // Closed loop whatever the mode: the timetable is the workload's.
+        validated(ctx, variant, primer(workload), Mode::Throughput, cfg)?;
+    }
     for _ in 0..cfg.warmup {
         validated(ctx, variant, workload, mode, cfg)?;
         record.validated_samples += 1;
@@ -254,6 +277,7 @@ mod tests {
             samples: 4,
             min_samples: MIN_SAMPLES,
             warmup: 1,
+            prime: false,
             budget: Duration::from_secs(5),
             sample_timeout: Duration::from_secs(2),
             latency: true,
@@ -414,6 +438,30 @@ mod tests {
         let r = run_variant(&runtime(VARIANTS), &VARIANTS[3], Workload { consumers: 1, per_consumer: 1 }, &cfg());
         assert_eq!(r.status, Status::Failed);
         assert!(r.error.unwrap().contains("boom"));
+    }
+
+    /// Records the workload of every sample it runs.
+    fn seen(c: &(), w: &Workload, m: Mode) -> Result<Sample, SampleError> {
+        SEEN.lock().unwrap().push(*w);
+        blocks(c, w, m)
+    }
+    static SEEN: std::sync::Mutex<Vec<Workload>> = std::sync::Mutex::new(Vec::new());
+
+    #[test]
+    fn the_primer_runs_first_on_a_sliver_of_the_workload_and_is_not_counted() {
+        static V: &[Variant<()>] =
+            &[Variant { name: "seen", family: Family::Baseline, primitive: "-", capacity: None, run: seen }];
+        let w = Workload { consumers: 3, per_consumer: 250 };
+        let r = run_variant(&runtime(V), &V[0], w, &RunConfig { prime: true, latency: false, ..cfg() });
+        assert_eq!(r.status, Status::Ok, "{:?}", r.error);
+        assert!(r.settings.primed);
+        assert_eq!(r.validated_samples, 1 + 4, "the primer is not a sample");
+        let seen = SEEN.lock().unwrap().clone();
+        assert_eq!(seen[0], Workload { consumers: 3, per_consumer: 2 });
+        assert_eq!(primer(Workload { consumers: 3, per_consumer: 100_000 }).per_consumer, 1_000);
+        assert!(seen[1..].iter().all(|s| *s == w) && seen.len() == 1 + 1 + 4, "{seen:?}");
+        assert_eq!(primer(Workload { consumers: 7, per_consumer: 5 }).per_consumer, 2, "at least two takes each");
+        assert_eq!(primer(Workload { consumers: 7, per_consumer: 1 }).per_consumer, 1, "never more than T");
     }
 
     #[test]

@@ -166,6 +166,7 @@ mod tests {
                 samples: 3,
                 min_samples: 3,
                 warmup: 0,
+                primed: false,
                 budget_s: 1.0,
                 latency: false,
                 work_ns: 0,

@@ -80,6 +80,7 @@ pub fn unmeasured(
         samples: settings.samples as usize,
         min_samples: settings.min_samples as usize,
         warmup: settings.warmup as usize,
+        primed: false,
         budget_s: settings.budget_s,
         latency: settings.latency,
         work_ns: settings.work_ns,

@@ -281,6 +281,7 @@ pub mod tests {
                 samples: ns.len(),
                 min_samples: 3,
                 warmup: 1,
+                primed: false,
                 budget_s: 2.0,
                 latency: false,
                 work_ns: 0,
