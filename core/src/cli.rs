@@ -46,6 +46,10 @@ pub struct CommonArgs {
     /// Warm-up samples per variant, validated but not counted.
     #[arg(long, value_name = "W", default_value_t = 1)]
     pub warmup: u64,
+    /// Skip the primer: by default each variant first runs an untimed 1% of
+    /// the workload on the same runtime, so its first sample is not cold.
+    #[arg(long)]
+    pub no_prime: bool,
     /// Seconds per variant after which no new counted sample starts (once --min-samples are in).
     #[arg(long, value_name = "SECS", default_value_t = 5.0)]
     pub budget: f64,
@@ -62,6 +66,14 @@ pub struct CommonArgs {
     /// calibrated spin, on the clock; at most 1 s).
     #[arg(long, value_name = "NS", default_value_t = 0)]
     pub work: u64,
+    /// Spin steps that make up --work's NS, calibrated elsewhere (xtask
+    /// passes one count to every process); skips this process's own
+    /// calibration [default: calibrated here].
+    #[arg(long, value_name = "N")]
+    pub work_steps: Option<u64>,
+    /// Print this machine's spin steps per ns (the --work calibration) and exit.
+    #[arg(long = "print-work-rate", hide = true)]
+    pub print_work_rate: bool,
     /// Pin the whole process (every thread, executor workers included) to
     /// the first K of the CPUs it may use [default: not pinned].
     #[arg(long, value_name = "K")]
@@ -168,6 +180,11 @@ pub fn one_line(clap_message: &str) -> String {
 /// may use exits with 2 and one line.
 pub fn parse_and_pin<P: Parser + AsRef<CommonArgs>>() -> P {
     let parsed: P = parse();
+    // Asked by xtask, which calibrates --work once per run.
+    if parsed.as_ref().print_work_rate {
+        println!("{}", crate::work::steps_per_ns());
+        std::process::exit(0);
+    }
     // A load child only spins: it builds no runtime and runs no variant.
     if let Some(k) = parsed.as_ref().spin_for_load {
         match limits::load(k) {
@@ -263,10 +280,12 @@ impl CommonArgs {
             samples: limits::samples(self.samples)?,
             min_samples: limits::min_samples(self.min_samples)?,
             warmup: limits::warmup(self.warmup)?,
+            prime: !self.no_prime,
             budget: limits::seconds("budget", self.budget)?,
             sample_timeout: limits::seconds("sample-timeout", self.sample_timeout)?,
             latency: self.latency,
             work_ns: limits::work_ns(self.work)?,
+            work_steps: crate::work::check_steps(self.work, self.work_steps).map_err(UsageError)?,
             cpus: self.pinned_cpus()?,
             load: limits::load(self.load)?,
             rate: self.rate.map(limits::rate).transpose()?,
@@ -380,8 +399,10 @@ fn run<C: Send + Sync + 'static>(
     cfg: &RunConfig,
     out: &mut impl Write,
 ) -> std::io::Result<bool> {
-    // Calibrated once, before the first sample and outside every clock.
-    crate::work::install(Work::calibrate(cfg.work_ns));
+    // Calibrated once (unless --work-steps came), before the first sample
+    // and outside every clock; the steps in force go into every record.
+    let work = crate::work::install(Work::for_run(cfg.work_ns, cfg.work_steps));
+    let cfg = &RunConfig { work_steps: (work.steps() > 0).then_some(work.steps()), ..cfg.clone() };
     let mut records: Vec<Record> = Vec::new();
     for (i, variant) in variants.iter().enumerate() {
         if format == Format::Table {

@@ -77,6 +77,11 @@ pub struct Settings {
     pub min_samples: usize,
     /// Warm-up samples run first and not counted.
     pub warmup: usize,
+    /// Whether an untimed primer (1% of the workload, see
+    /// [`crate::runner::primer`]) ran before the first sample; absent when
+    /// not (`--no-prime`, and records written before it existed).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub primed: bool,
     /// Seconds after which no further counted sample starts (once `min_samples` are in).
     pub budget_s: f64,
     /// Whether latency samples were taken.
@@ -84,6 +89,11 @@ pub struct Settings {
     /// Busy work per number, ns (`--work`; 0 in records written before it existed).
     #[serde(default)]
     pub work_ns: u64,
+    /// Spin steps per number that made up `work_ns` (`--work-steps`, passed
+    /// by xtask from one calibration per run, or calibrated by the process);
+    /// absent without work and in records written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_steps: Option<u64>,
     /// CPUs the process was pinned to (`--cpus`); `None`: not pinned.
     #[serde(default)]
     pub cpus: Option<usize>,
@@ -95,6 +105,10 @@ pub struct Settings {
     /// loop, each consumer asks again as soon as it has its number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<u64>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -154,6 +168,12 @@ pub struct Record {
     pub dispense_ns: Vec<u64>,
     /// Every counted sample's setup time (spawn, start line, join), ns.
     pub setup_ns: Vec<u64>,
+    /// Every counted sample's start skew, ns: the last consumer's first
+    /// take minus the first one's (see [`crate::Sample::start_skew_ns`]),
+    /// part of the dispense time, reported apart; empty for the baseline
+    /// and in records written before it existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub start_skew_ns: Vec<u64>,
     /// Summary of `dispense_ns`; absent when no sample was counted.
     pub stats: Option<Stats>,
     /// OS resource use over the counted samples.
@@ -212,6 +232,7 @@ impl Record {
             validated_samples: 0,
             dispense_ns: Vec::new(),
             setup_ns: Vec::new(),
+            start_skew_ns: Vec::new(),
             stats: None,
             resources: None,
             latency: None,

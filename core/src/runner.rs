@@ -27,6 +27,8 @@ pub struct RunConfig {
     pub min_samples: usize,
     /// Warm-up samples, run and validated but not counted.
     pub warmup: usize,
+    /// Run a primer before the first sample (see [`primer`]); `--no-prime` turns it off.
+    pub prime: bool,
     /// No counted sample starts after this much time (once `min_samples` are in).
     pub budget: Duration,
     /// A sample still running after this long is reported as hung.
@@ -36,6 +38,9 @@ pub struct RunConfig {
     /// Busy work per number, ns: what the process installed (see
     /// [`crate::work`]), for the record.
     pub work_ns: u64,
+    /// Spin steps per number (`--work-steps`, or what this process
+    /// calibrated), for the record; `None` without work.
+    pub work_steps: Option<u64>,
     /// CPUs the process is pinned to, for the record (see [`crate::cpus`]).
     pub cpus: Option<usize>,
     /// Busy threads of background load while the samples run (see [`crate::load`]).
@@ -108,6 +113,22 @@ pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "non-string panic".into())
 }
 
+/// The primer's workload: the same consumers taking 1% of their numbers
+/// (at least two each, or all T when T is 1: with one take each, a lost
+/// reply ends the producer's loop and fails the primer at once, where the
+/// sample would hang; two keep the failure the sample's own). Run once, untimed and uncounted, before the first
+/// sample of a variant on the same runtime, so that sample is not the cold
+/// one (first-touch code and data, idle cores clocked down, executor
+/// workers not yet spinning): with few samples per process, a cold first
+/// sample was a per-process mode. A whole warm-up sample costs as much as a
+/// sample; this costs about 1% of one.
+pub fn primer(workload: Workload) -> Workload {
+    Workload {
+        consumers: workload.consumers,
+        per_consumer: (workload.per_consumer / 100).max(2).min(workload.per_consumer),
+    }
+}
+
 /// Runs a sample and validates it outside the clock.
 fn validated<C: Send + Sync + 'static>(
     ctx: &Arc<C>,
@@ -132,9 +153,11 @@ pub fn run_variant<C: Send + Sync + 'static>(
         samples: cfg.samples,
         min_samples: cfg.min_samples,
         warmup: cfg.warmup,
+        primed: cfg.prime,
         budget_s: cfg.budget.as_secs_f64(),
         latency: cfg.latency,
         work_ns: cfg.work_ns,
+        work_steps: cfg.work_steps,
         cpus: cfg.cpus,
         load: cfg.load,
         rate: cfg.rate,
@@ -191,6 +214,10 @@ fn measure<C: Send + Sync + 'static>(
         None => Mode::Throughput,
     };
     let mut open_loop = new_histogram();
+    if cfg.prime {
+        // Closed loop whatever the mode: the timetable is the workload's.
+        validated(ctx, variant, primer(workload), Mode::Throughput, cfg)?;
+    }
     for _ in 0..cfg.warmup {
         validated(ctx, variant, workload, mode, cfg)?;
         record.validated_samples += 1;
@@ -211,6 +238,7 @@ fn measure<C: Send + Sync + 'static>(
         resources.add_span(open, close, sample.dispense);
         record.dispense_ns.push(nanos(sample.dispense));
         record.setup_ns.push(nanos(sample.setup));
+        record.start_skew_ns.extend(sample.start_skew_ns);
         record.resources = Some(resources.clone());
         // Off the clock: the sample is validated, so its lists are a partition.
         fairness.extend(Fairness::measure(&sample.lists, sample.finish_offsets_ns.as_deref(), nanos(sample.dispense)));
@@ -249,10 +277,12 @@ mod tests {
             samples: 4,
             min_samples: MIN_SAMPLES,
             warmup: 1,
+            prime: false,
             budget: Duration::from_secs(5),
             sample_timeout: Duration::from_secs(2),
             latency: true,
             work_ns: 0,
+            work_steps: None,
             cpus: None,
             load: 0,
             rate: None,
@@ -281,6 +311,7 @@ mod tests {
                 numbers: (0..w.per_consumer as u64).map(|k| k * n + i).collect(),
                 probe: crate::NoProbe,
                 finished: Instant::now(),
+                started: Instant::now(),
             })
             .collect();
         t.close(Some(Stamp::closing()));
@@ -340,6 +371,7 @@ mod tests {
         assert_eq!((f.mean_run, f.longest_run, f.handoff_share), (1.0, 1, 1.0), "round robin alternates");
         assert!(f.finish_spread.is_some_and(|s| (0.0..=1.0).contains(&s)), "{f:?}");
         assert!(r.switches_per_number.is_some() && r.cpu_ns_per_number.is_some());
+        assert_eq!(r.start_skew_ns.len(), r.dispense_ns.len(), "a start skew per counted sample");
         // One thread filling the lists in turn: runs of T, no consumer stamps.
         let b = run_variant(&runtime(VARIANTS), &VARIANTS[0], w, &cfg()).fairness.unwrap();
         assert_eq!((b.mean_run, b.longest_run, b.finish_spread), (5.0, 5, None));
@@ -351,6 +383,7 @@ mod tests {
         assert_eq!(r.status, Status::Ok, "{:?}", r.error);
         assert_eq!(r.dispense_ns.len(), 4);
         assert_eq!(r.setup_ns.len(), 4);
+        assert!(r.start_skew_ns.is_empty(), "the baseline stamps no consumers");
         assert_eq!(r.validated_samples, 1 + 4 + LATENCY_SAMPLES);
         assert_eq!(r.stats.as_ref().unwrap().samples, 4);
         assert!(r.latency.is_some());
@@ -405,6 +438,30 @@ mod tests {
         let r = run_variant(&runtime(VARIANTS), &VARIANTS[3], Workload { consumers: 1, per_consumer: 1 }, &cfg());
         assert_eq!(r.status, Status::Failed);
         assert!(r.error.unwrap().contains("boom"));
+    }
+
+    /// Records the workload of every sample it runs.
+    fn seen(c: &(), w: &Workload, m: Mode) -> Result<Sample, SampleError> {
+        SEEN.lock().unwrap().push(*w);
+        blocks(c, w, m)
+    }
+    static SEEN: std::sync::Mutex<Vec<Workload>> = std::sync::Mutex::new(Vec::new());
+
+    #[test]
+    fn the_primer_runs_first_on_a_sliver_of_the_workload_and_is_not_counted() {
+        static V: &[Variant<()>] =
+            &[Variant { name: "seen", family: Family::Baseline, primitive: "-", capacity: None, run: seen }];
+        let w = Workload { consumers: 3, per_consumer: 250 };
+        let r = run_variant(&runtime(V), &V[0], w, &RunConfig { prime: true, latency: false, ..cfg() });
+        assert_eq!(r.status, Status::Ok, "{:?}", r.error);
+        assert!(r.settings.primed);
+        assert_eq!(r.validated_samples, 1 + 4, "the primer is not a sample");
+        let seen = SEEN.lock().unwrap().clone();
+        assert_eq!(seen[0], Workload { consumers: 3, per_consumer: 2 });
+        assert_eq!(primer(Workload { consumers: 3, per_consumer: 100_000 }).per_consumer, 1_000);
+        assert!(seen[1..].iter().all(|s| *s == w) && seen.len() == 1 + 1 + 4, "{seen:?}");
+        assert_eq!(primer(Workload { consumers: 7, per_consumer: 5 }).per_consumer, 2, "at least two takes each");
+        assert_eq!(primer(Workload { consumers: 7, per_consumer: 1 }).per_consumer, 1, "never more than T");
     }
 
     #[test]

@@ -27,6 +27,11 @@ pub struct Sample {
     /// opened, in consumer order; `None` where the harness does not stamp
     /// consumers (the single-thread baseline). Read by [`crate::fairness`].
     pub finish_offsets_ns: Option<Vec<u64>>,
+    /// The start skew: the last consumer's first take minus the first
+    /// consumer's, ns; how unevenly the start line released them. Measured
+    /// apart from [`Sample::dispense`] (which it is part of, not added to);
+    /// `None` where the harness does not stamp consumers (the baseline).
+    pub start_skew_ns: Option<u64>,
 }
 
 /// Why a sample produced no valid result.
@@ -124,14 +129,20 @@ impl Timeline {
             latency,
             window: (opened.usage, closed.usage),
             finish_offsets_ns: None,
+            start_skew_ns: None,
         })
     }
 }
 
 /// An empty list with room for `capacity` numbers whose memory is already
 /// touched, so first-touch page faults happen in setup, not on the clock.
+///
+/// The room is rounded up to whole cache lines plus [`LIST_SLACK`] numbers
+/// never written, so the tail a consumer writes last never shares a line
+/// (or the adjacent line the prefetcher pairs with it) with the next
+/// allocation, another consumer's list in the usual heap order.
 pub fn reserve_list(capacity: usize) -> Vec<u64> {
-    let mut list = Vec::with_capacity(capacity);
+    let mut list = Vec::with_capacity(capacity.next_multiple_of(LINE_NUMBERS).saturating_add(LIST_SLACK));
     // Writing the spare capacity (not `vec![0; n]`, which may get lazily
     // mapped zero pages from calloc) makes the OS back every page now.
     for slot in list.spare_capacity_mut() {
@@ -139,6 +150,13 @@ pub fn reserve_list(capacity: usize) -> Vec<u64> {
     }
     std::hint::black_box(list)
 }
+
+/// Numbers per 64-byte cache line.
+const LINE_NUMBERS: usize = 64 / std::mem::size_of::<u64>();
+
+/// Unwritten numbers at the end of every list: 128 bytes, two cache lines
+/// (the spatial prefetcher fetches lines in pairs), as `CachePadded` pads.
+pub const LIST_SLACK: usize = 2 * LINE_NUMBERS;
 
 /// What one consumer hands back when it is joined.
 #[derive(Debug)]
@@ -150,6 +168,9 @@ pub struct Consumed<P> {
     /// When it held its last number: taken by the consumer itself before it
     /// crosses the finish line, so fairness can say who finished early.
     pub finished: Instant,
+    /// When it started its first take, just after leaving the start line:
+    /// one clock read per consumer per sample, for the start skew.
+    pub started: Instant,
 }
 
 /// Folds joined consumers (in index order) into a [`Sample`].
@@ -159,10 +180,15 @@ pub fn collect<P: crate::Probe>(
 ) -> Result<Sample, SampleError> {
     let mut lists = Vec::new();
     let mut finished = Vec::new();
+    let mut started: Option<(Instant, Instant)> = None;
     let mut latency: Option<Histogram<u64>> = None;
     for c in consumed {
         lists.push(c.numbers);
         finished.push(c.finished);
+        started = Some(match started {
+            Some((first, last)) => (first.min(c.started), last.max(c.started)),
+            None => (c.started, c.started),
+        });
         if let Some(h) = c.probe.into_histogram() {
             match latency.as_mut() {
                 // Same bounds everywhere, so adding cannot fail.
@@ -173,6 +199,7 @@ pub fn collect<P: crate::Probe>(
     }
     let opened = timeline.opened.map(|s| s.at);
     let mut sample = timeline.end(lists, latency)?;
+    sample.start_skew_ns = started.map(|(first, last)| nanos(last.saturating_duration_since(first)));
     sample.finish_offsets_ns = opened.map(|o| finished.iter().map(|f| nanos(f.saturating_duration_since(o))).collect());
     Ok(sample)
 }
@@ -198,6 +225,15 @@ mod tests {
         assert_eq!(sample.dispense, closing.at - opened.at);
         assert_eq!(sample.window, (opened.usage, closing.usage), "CPU is read over the same span");
         assert!(sample.dispense >= Duration::from_millis(5));
+    }
+
+    #[test]
+    fn a_list_keeps_two_unwritten_lines_after_its_room() {
+        for n in [0, 1, 7, 8, 1000] {
+            let list = reserve_list(n);
+            assert!(list.is_empty());
+            assert!(list.capacity() >= n.next_multiple_of(8) + LIST_SLACK, "{n}: {}", list.capacity());
+        }
     }
 
     #[test]

@@ -7,9 +7,14 @@
 //! [`std::hint::black_box`] so the compiler can neither remove nor fold it,
 //! and it never reads a clock or sleeps: it costs CPU, as real work would.
 //! How many steps make a nanosecond is calibrated once per process, before
-//! the first sample and outside every clock ([`Work::calibrate`]); the
-//! binary installs the result ([`install`]) and the harness's consumer loops
-//! read it once per sample ([`per_number`]).
+//! the first sample and outside every clock ([`Work::calibrate`]), unless
+//! the command line gives the step count (`--work-steps N`,
+//! [`Work::with_steps`]): xtask calibrates once per run (it asks one
+//! binary for [`steps_per_ns`]) and passes the same count to every process,
+//! since each process calibrating at whatever clock frequency held at that
+//! moment spun a different amount, a per-process mode. The binary installs
+//! the result ([`install`]) and the harness's consumer loops read it once
+//! per sample ([`per_number`]).
 //!
 //! It lives here rather than in the harness because the command line (in
 //! this crate) must calibrate it before the first sample and record it; the
@@ -38,9 +43,32 @@ impl Work {
         if ns == 0 {
             return Work::NONE;
         }
+        Work::at_rate(ns, steps_per_ns())
+    }
+
+    /// About `ns` nanoseconds of work at `rate` spin steps per ns (what
+    /// [`steps_per_ns`] measured, here or in another process).
+    pub fn at_rate(ns: u64, rate: f64) -> Work {
+        if ns == 0 {
+            return Work::NONE;
+        }
         // At least one step, so a tiny amount is never silently nothing.
-        let steps = ((ns as f64) * steps_per_ns()).round().max(1.0);
+        let steps = ((ns as f64) * rate).round().clamp(1.0, MAX_STEPS as f64);
         Work { ns, steps: steps as u64 }
+    }
+
+    /// `ns` nanoseconds of work as `steps` spin steps, calibrated elsewhere
+    /// (`--work-steps`; see [`check_steps`]); no work when `ns` is 0.
+    pub fn with_steps(ns: u64, steps: u64) -> Work {
+        if ns == 0 { Work::NONE } else { Work { ns, steps } }
+    }
+
+    /// The work a run asked for: `steps` if given, else calibrated here.
+    pub fn for_run(ns: u64, steps: Option<u64>) -> Work {
+        match steps {
+            Some(steps) => Work::with_steps(ns, steps),
+            None => Work::calibrate(ns),
+        }
     }
 
     /// The nanoseconds asked for.
@@ -92,8 +120,25 @@ fn spin(steps: u64) {
     black_box(x);
 }
 
-/// Spin steps per nanosecond on this machine, measured once per process.
-fn steps_per_ns() -> f64 {
+/// Most spin steps per number `--work-steps` accepts: 1 s of work
+/// (`--work`'s limit) at 64 steps per ns, far above any CPU's speed.
+pub const MAX_STEPS: u64 = crate::limits::MAX_WORK_NS * 64;
+
+/// Checks `--work-steps` against `--work`: 1 ..= [`MAX_STEPS`], and only with
+/// some work asked for (steps of no work would be silently ignored).
+pub fn check_steps(work_ns: u64, steps: Option<u64>) -> Result<Option<u64>, String> {
+    match steps {
+        None => Ok(None),
+        Some(_) if work_ns == 0 => Err("--work-steps needs --work NS above 0".into()),
+        Some(n) if n == 0 || n > MAX_STEPS => Err(format!("--work-steps must be 1 to {MAX_STEPS}, got {n}")),
+        Some(n) => Ok(Some(n)),
+    }
+}
+
+/// Spin steps per nanosecond on this machine, measured once per process
+/// (about 10 ms); what the hidden `--print-work-rate` flag prints, for xtask
+/// to calibrate once per run.
+pub fn steps_per_ns() -> f64 {
     static RATE: OnceLock<f64> = OnceLock::new();
     *RATE.get_or_init(measure_rate)
 }
@@ -133,6 +178,20 @@ mod tests {
         // Proportional: the same rate for both.
         let ratio = large.steps() as f64 / small.steps() as f64;
         assert!((ratio - 100.0).abs() < 1.0, "{ratio}");
+    }
+
+    #[test]
+    fn given_steps_skip_calibration_and_bad_ones_are_refused() {
+        assert_eq!(Work::for_run(500, Some(1234)).steps(), 1234);
+        assert_eq!(Work::for_run(0, Some(1234)), Work::NONE);
+        assert_eq!(Work::at_rate(1_000, 2.5).steps(), 2_500);
+        assert_eq!(Work::at_rate(1, 0.001).steps(), 1, "never silently nothing");
+        assert_eq!(check_steps(500, Some(7)), Ok(Some(7)));
+        assert_eq!(check_steps(0, None), Ok(None));
+        for bad in [(0, Some(7)), (500, Some(0)), (500, Some(MAX_STEPS + 1))] {
+            let e = check_steps(bad.0, bad.1).unwrap_err();
+            assert!(e.starts_with("--work-steps") && !e.contains('\n'), "{e}");
+        }
     }
 
     #[test]

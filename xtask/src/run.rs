@@ -68,7 +68,26 @@ pub fn executor_args(cmd: &mut Command, target: &Target, settings: &BenchSetting
     if let Some(r) = settings.rate {
         cmd.args(["--rate", &r.to_string()]);
     }
+    if let Some(rate) = work_rate(target).filter(|_| settings.work_ns > 0) {
+        let steps = dispenser_core::work::Work::at_rate(settings.work_ns, rate).steps();
+        cmd.args(["--work-steps", &steps.to_string()]);
+    }
     cmd.args(&settings.bench_args);
+}
+
+/// Spin steps per ns for `--work`, measured once per run: the first
+/// binary asked prints its calibration (`--print-work-rate`), and every
+/// process gets its step count from that one figure (`--work-steps`), so
+/// processes do not each spin a different amount at whatever clock
+/// frequency held when they started. `None` if the binary could not say:
+/// each process then calibrates itself, as before.
+fn work_rate(target: &Target) -> Option<f64> {
+    static RATE: std::sync::OnceLock<Option<f64>> = std::sync::OnceLock::new();
+    *RATE.get_or_init(|| {
+        let out = Command::new(&target.exe).arg("--print-work-rate").output().ok()?;
+        let rate: f64 = String::from_utf8(out.stdout).ok()?.trim().parse().ok()?;
+        (out.status.success() && rate.is_finite() && rate > 0.0).then_some(rate)
+    })
 }
 
 /// How a run of cells ended.

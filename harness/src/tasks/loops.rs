@@ -4,6 +4,7 @@
 
 use super::start_line::CallOffOnDrop;
 use super::{Channel, Counter, FinishLine, Oneshot, Spawner, StartLine};
+use crossbeam_utils::CachePadded;
 use dispenser_core::runner::panic_message;
 use dispenser_core::{
     Capacity, Consumed, Family, Mode, Probe, Sample, SampleError, Timeline, Variant, Workload, collect, reserve_list,
@@ -47,10 +48,14 @@ pub fn counter<S: Spawner, K: Counter>(s: &S, w: &Workload, mode: Mode) -> Resul
 
 fn counter_sample<S: Spawner, K: Counter, P: Probe>(s: &S, w: &Workload) -> Result<Sample, SampleError> {
     let timeline = Timeline::begin();
-    let counter = Arc::new(K::default());
+    // On a cache line of its own: in a bare `Arc` the count's neighbours
+    // (the refcounts, whatever the heap put next to it) depend on heap
+    // history, a per-process mode.
+    let counter = Arc::new(CachePadded::new(K::default()));
     let takers = (0..w.consumers).map(|_| Shared(Arc::clone(&counter))).collect();
-    // No producer: a task that only passes the start line, as on threads.
-    run_tasks::<S, P, _>(s, timeline, w, takers, async { Ok(()) })
+    // No producer: a task that only passed the start line would still be
+    // scheduled with the consumers and compete with them for a worker.
+    run_tasks::<S, P, _>(s, timeline, w, takers, None::<std::future::Ready<Result<(), SampleError>>>)
 }
 
 /// Round trip: consumer `i` sends `i` on a shared request channel and awaits
@@ -81,7 +86,7 @@ fn round_trip_sample<S: Spawner, C: Channel, P: Probe>(
     // Only consumers hold request senders, so the producer sees the channel
     // close if they all die instead of waiting forever.
     drop(request_tx);
-    run_tasks::<S, P, _>(s, timeline, w, takers, serve::<C>(request_rx, reply_txs, w.total()))
+    run_tasks::<S, P, _>(s, timeline, w, takers, Some(serve::<C>(request_rx, reply_txs, w.total())))
 }
 
 /// The producer of a round trip: receive `i`, reply with the next number.
@@ -111,7 +116,7 @@ fn actor_sample<S: Spawner, C: Channel, O: Oneshot, P: Probe>(s: &S, w: &Workloa
     let (request_tx, request_rx) = C::channel::<O::Sender<u64>>(Capacity::Bounded.requests(w));
     let takers = (0..w.consumers).map(|_| Mailbox::<C, O> { requests: request_tx.clone() }).collect();
     drop(request_tx);
-    run_tasks::<S, P, _>(s, timeline, w, takers, answer::<C, O>(request_rx, w.total()))
+    run_tasks::<S, P, _>(s, timeline, w, takers, Some(answer::<C, O>(request_rx, w.total())))
 }
 
 /// The actor: receive a one-shot sender, answer with the next number.
@@ -135,7 +140,7 @@ trait Taker: Send + 'static {
 }
 
 /// A consumer of a shared counter.
-struct Shared<K>(Arc<K>);
+struct Shared<K>(Arc<CachePadded<K>>);
 
 impl<K: Counter> Taker for Shared<K> {
     async fn take(&mut self) -> Result<u64, SampleError> {
@@ -174,7 +179,7 @@ impl<C: Channel, O: Oneshot> Taker for Mailbox<C, O> {
     }
 }
 
-/// Spawns the producer and one task per taker, parks them all at the start
+/// Spawns the producer (if any) and one task per taker, parks them all at the start
 /// line, opens it, waits for the last consumer to finish, and joins them;
 /// all from the coordinator future that the runtime blocks on. The
 /// coordinator never dispenses, and is woken once during the dispensing.
@@ -183,17 +188,18 @@ fn run_tasks<S: Spawner, P: Probe, K: Taker>(
     mut timeline: Timeline,
     w: &Workload,
     takers: Vec<K>,
-    producer: impl Future<Output = Result<(), SampleError>> + Send + 'static,
+    producer: Option<impl Future<Output = Result<(), SampleError>> + Send + 'static>,
 ) -> Result<Sample, SampleError> {
-    let lines = Arc::new((StartLine::new(takers.len() + 1), FinishLine::new(takers.len())));
+    let participants = takers.len() + usize::from(producer.is_some());
+    let lines = Arc::new((StartLine::new(participants), FinishLine::new(takers.len())));
     let per_consumer = w.per_consumer;
     s.block_on(async {
         let (start, finish) = &*lines;
         let _call_off = CallOffOnDrop(start);
-        let producer = {
+        let producer = producer.map(|producer| {
             let lines = Arc::clone(&lines);
             s.spawn(catching(async move { if lines.0.wait().await { producer.await } else { Ok(()) } }))
-        };
+        });
         let consumers: Vec<_> = takers
             .into_iter()
             .map(|t| s.spawn(catching(consume::<P, K>(Arc::clone(&lines), per_consumer, t))))
@@ -207,7 +213,9 @@ fn run_tasks<S: Spawner, P: Probe, K: Taker>(
         for consumer in consumers {
             consumed.push(consumer.await??);
         }
-        producer.await??;
+        if let Some(producer) = producer {
+            producer.await??;
+        }
         collect(timeline, consumed)
     })
 }
@@ -217,18 +225,24 @@ fn run_tasks<S: Spawner, P: Probe, K: Taker>(
 async fn consume<P: Probe, K: Taker>(
     lines: Arc<(StartLine, FinishLine)>,
     per_consumer: usize,
-    mut taker: K,
+    taker: K,
 ) -> Result<Consumed<P>, SampleError> {
     let (start, finish) = &*lines;
     let _pass = finish.pass();
-    let mut numbers = reserve_list(per_consumer);
-    let mut probe = P::default();
+    // The consumer's hot state (its list's length, its probe, its taker) on
+    // cache lines of its own: the task's future, and so the task's
+    // allocation, is then aligned and sized to whole lines, and no
+    // neighbouring task's state shares a line with it.
+    let mut hot = CachePadded::new((reserve_list(per_consumer), P::default(), taker));
+    let (numbers, probe, taker) = &mut *hot;
     probe.reserve(per_consumer);
     // Read once per sample, outside the clock (see dispenser_core::work).
     let work = dispenser_core::work::per_number();
     if !start.wait().await {
         return Err(SampleError::Closed("start called off"));
     }
+    // The first take starts now: the start skew's stamp.
+    let started = std::time::Instant::now();
     for _ in 0..per_consumer {
         if let Some(due) = probe.due() {
             // Yield until due rather than block: a sleeping task must leave
@@ -245,7 +259,9 @@ async fn consume<P: Probe, K: Taker>(
         // off the request's latency, holding its worker as real work would.
         work.spin();
     }
-    Ok(Consumed { numbers, probe, finished: std::time::Instant::now() })
+    let finished = std::time::Instant::now();
+    let (numbers, probe, _) = CachePadded::into_inner(hot);
+    Ok(Consumed { numbers, probe, finished, started })
 }
 
 /// Turns a panic inside a task into [`SampleError::Panicked`], so every

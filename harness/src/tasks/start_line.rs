@@ -3,6 +3,7 @@
 //! can be called off, so an abandoned coordinator never leaves tasks parked.
 
 use crate::lines::{Gate, Tally};
+use crossbeam_utils::CachePadded;
 use dispenser_core::Stamp;
 use event_listener::Event;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
@@ -14,7 +15,8 @@ use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 #[derive(Debug)]
 pub struct StartLine {
     participants: usize,
-    parked: AtomicUsize,
+    /// Padded: every arrival bumps it while the gate is read (see crate::lines).
+    parked: CachePadded<AtomicUsize>,
     gate: Gate,
     all_parked: Event,
     released: Event,
@@ -25,7 +27,7 @@ impl StartLine {
     pub fn new(participants: usize) -> Self {
         StartLine {
             participants,
-            parked: AtomicUsize::new(0),
+            parked: CachePadded::new(AtomicUsize::new(0)),
             gate: Gate::new(),
             all_parked: Event::new(),
             released: Event::new(),

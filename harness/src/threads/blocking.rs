@@ -15,6 +15,12 @@ use dispenser_core::SampleError;
 /// How participants (the consumers and the producer) are spawned, joined,
 /// parked and unparked. The implementing type is the variants' context.
 pub trait Blocking: Send + Sync + 'static {
+    /// Whether a participant may block on a start line's gate word itself
+    /// (a futex wait), so the coordinator opens the line with one store and
+    /// one wake-all instead of one unpark per participant in a fixed order.
+    /// Only OS threads may: a coroutine blocking on the word would block its
+    /// worker, so the default parks through [`Blocking::park`].
+    const WAITS_ON_WORD: bool = false;
     /// Wakes one parked participant (`std::thread::Thread` for threads).
     type Unparker: Send + Sync + std::fmt::Debug + 'static;
     /// A spawned participant, to join.
@@ -50,6 +56,7 @@ pub trait Blocking: Send + Sync + 'static {
 pub struct Threads;
 
 impl Blocking for Threads {
+    const WAITS_ON_WORD: bool = true;
     type Unparker = std::thread::Thread;
     type Handle<T: Send + 'static> = std::thread::JoinHandle<T>;
 

@@ -4,6 +4,7 @@
 //! the actor with a [`Oneshot`] reply.
 
 use super::{Blocking, Channel, Counter, FinishLine, Oneshot, StartLine};
+use crossbeam_utils::CachePadded;
 use dispenser_core::{
     Capacity, Consumed, Family, Mode, Probe, Sample, SampleError, Stamp, Timeline, Variant, Workload, reserve_list,
 };
@@ -85,14 +86,19 @@ pub fn counter<R: Blocking, K: Counter>(r: &R, w: &Workload, mode: Mode) -> Resu
 
 fn counter_sample<R: Blocking, K: Counter, P: Probe>(r: &R, w: &Workload) -> Result<Sample, SampleError> {
     let timeline = Timeline::begin();
-    let counter = Arc::new(K::default());
+    // On a cache line of its own: in a bare `Arc` the count's neighbours
+    // (the refcounts, whatever the heap put next to it) depend on heap
+    // history, a per-process mode.
+    let counter = Arc::new(CachePadded::new(K::default()));
     let takers = (0..w.consumers)
         .map(|_| {
             let counter = Arc::clone(&counter);
             move || Ok(counter.take())
         })
         .collect();
-    run_participants::<R, P, _>(r, timeline, w, takers, || Ok(()))
+    // No producer: a thread that only passed the start line would still be
+    // woken with the consumers and compete with them for a core.
+    run_participants::<R, P, _>(r, timeline, w, takers, None::<fn() -> Result<(), SampleError>>)
 }
 
 /// Round trip: consumer `i` sends `i` on a shared request channel and waits
@@ -141,7 +147,7 @@ fn round_trip_sample<R: Blocking, C: Channel, P: Probe>(
         }
         Ok(())
     };
-    run_participants::<R, P, _>(r, timeline, w, takers, producer)
+    run_participants::<R, P, _>(r, timeline, w, takers, Some(producer))
 }
 
 /// Actor: each request carries a fresh one-shot sender; the producer
@@ -186,15 +192,15 @@ fn actor_sample<R: Blocking, C: Channel, O: Oneshot, P: Probe>(
         }
         Ok(())
     };
-    run_participants::<R, P, _>(r, timeline, w, takers, actor)
+    run_participants::<R, P, _>(r, timeline, w, takers, Some(actor))
 }
 
-/// What the producer does after leaving the start line (a no-op for
-/// shared counters).
+/// What the producer does after leaving the start line (shared counters
+/// have none).
 trait Producer: FnOnce() -> Result<(), SampleError> + Send + 'static {}
 impl<F: FnOnce() -> Result<(), SampleError> + Send + 'static> Producer for F {}
 
-/// Spawns one participant per taker (and one for the producer), parks them
+/// Spawns one participant per taker (and one for the producer, if any), parks them
 /// all at the start line, releases them together and joins them; the
 /// calling thread is the coordinator and never dispenses.
 ///
@@ -205,13 +211,14 @@ fn run_participants<R: Blocking, P: Probe, F>(
     mut timeline: Timeline,
     w: &Workload,
     takers: Vec<F>,
-    producer: impl Producer,
+    producer: Option<impl Producer>,
 ) -> Result<Sample, SampleError>
 where
     F: FnMut() -> Result<u64, SampleError> + Send + 'static,
 {
-    // Consumers plus the producer.
-    let lines = Arc::new((StartLine::<R>::new(takers.len() + 1), FinishLine::<R>::new(takers.len())));
+    // Consumers plus the producer, if any.
+    let participants = takers.len() + usize::from(producer.is_some());
+    let lines = Arc::new((StartLine::<R>::new(participants), FinishLine::<R>::new(takers.len())));
     let (producer, consumers) = match spawn_all::<R, P, F>(r, &lines, w.per_consumer, takers, producer) {
         Ok(handles) => handles,
         Err(e) => {
@@ -226,31 +233,36 @@ where
     line.open();
     // Every participant is joined before an error is returned, as a scope would.
     let consumed: Vec<Result<Consumed<P>, SampleError>> = consumers.into_iter().map(join::<R, _>).collect();
-    let produced = join::<R, _>(producer);
+    let produced = producer.map(join::<R, _>).transpose();
     let consumed = consumed.into_iter().collect::<Result<Vec<_>, _>>()?;
     produced?;
     timeline.close(finish.closing());
     dispenser_core::collect(timeline, consumed)
 }
 
-type Handles<R, P> =
-    (<R as Blocking>::Handle<Result<(), SampleError>>, Vec<<R as Blocking>::Handle<Result<Consumed<P>, SampleError>>>);
+type Handles<R, P> = (
+    Option<<R as Blocking>::Handle<Result<(), SampleError>>>,
+    Vec<<R as Blocking>::Handle<Result<Consumed<P>, SampleError>>>,
+);
 
 fn spawn_all<R: Blocking, P: Probe, F>(
     r: &R,
     lines: &Arc<(StartLine<R>, FinishLine<R>)>,
     per_consumer: usize,
     takers: Vec<F>,
-    producer: impl Producer,
+    producer: Option<impl Producer>,
 ) -> Result<Handles<R, P>, SampleError>
 where
     F: FnMut() -> Result<u64, SampleError> + Send + 'static,
 {
     // Read once per sample, outside the clock (see dispenser_core::work).
     let work = dispenser_core::work::per_number();
-    let producer = {
-        let lines = Arc::clone(lines);
-        r.spawn(Some("producer"), move || if lines.0.wait() { producer() } else { Ok(()) })?
+    let producer = match producer {
+        Some(producer) => {
+            let lines = Arc::clone(lines);
+            Some(r.spawn(Some("producer"), move || if lines.0.wait() { producer() } else { Ok(()) })?)
+        }
+        None => None,
     };
     let mut consumers = Vec::with_capacity(takers.len());
     for mut take in takers {
@@ -264,6 +276,8 @@ where
             if !line.wait() {
                 return Err(SampleError::Closed("start called off"));
             }
+            // The first take starts now: the start skew's stamp.
+            let started = std::time::Instant::now();
             for _ in 0..per_consumer {
                 if let Some(due) = probe.due() {
                     R::wait_until(due);
@@ -281,7 +295,7 @@ where
             // teardown and the coordinator's join on the clock.
             drop(pass);
             finish.wait_for_all();
-            Ok(Consumed { numbers, probe, finished })
+            Ok(Consumed { numbers, probe, finished, started })
         })?;
         consumers.push(handle);
     }
@@ -315,11 +329,55 @@ mod tests {
                 for mode in [Mode::Throughput, Mode::Latency] {
                     let sample = (v.run)(&Threads, &w, mode).unwrap_or_else(|e| panic!("{} on {w}: {e}", v.name));
                     validate(&w, &sample.lists).unwrap_or_else(|e| panic!("{} on {w}: {e}", v.name));
+                    assert_eq!(sample.start_skew_ns.is_some(), v.family != Family::Baseline, "{}", v.name);
                     assert_eq!(sample.latency.map(|h| h.len()), (mode == Mode::Latency).then_some(w.total()));
                 }
             }
         }
         assert_eq!(VARIANTS[3].capacity, Some(Capacity::Bounded));
         assert_eq!(VARIANTS[4].capacity, Some(Capacity::Unbounded));
+    }
+
+    /// OS threads that count their spawns.
+    #[derive(Default)]
+    struct Counted(std::sync::atomic::AtomicUsize);
+
+    impl Blocking for Counted {
+        const WAITS_ON_WORD: bool = true;
+        type Unparker = std::thread::Thread;
+        type Handle<T: Send + 'static> = std::thread::JoinHandle<T>;
+        fn spawn<T: Send + 'static>(
+            &self,
+            name: Option<&'static str>,
+            f: impl FnOnce() -> T + Send + 'static,
+        ) -> Result<Self::Handle<T>, SampleError> {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Threads.spawn(name, f)
+        }
+        fn join<T: Send + 'static>(handle: Self::Handle<T>) -> Result<T, SampleError> {
+            Threads::join(handle)
+        }
+        fn current() -> Self::Unparker {
+            Threads::current()
+        }
+        fn park() {
+            Threads::park()
+        }
+        fn unpark(unparker: &Self::Unparker) {
+            Threads::unpark(unparker)
+        }
+    }
+
+    #[test]
+    fn a_shared_counter_spawns_consumers_only_and_a_round_trip_a_producer_too() {
+        let w = Workload { consumers: 3, per_consumer: 20 };
+        let spawned = |run: dispenser_core::variant::RunFn<Counted>| {
+            let r = Counted::default();
+            let sample = run(&r, &w, Mode::Throughput).unwrap();
+            validate(&w, &sample.lists).unwrap();
+            r.0.into_inner()
+        };
+        assert_eq!(spawned(counter::<Counted, AtomicU64>), w.consumers);
+        assert_eq!(spawned(round_trip::<Counted, Crossbeam, BOUNDED>), w.consumers + 1);
     }
 }

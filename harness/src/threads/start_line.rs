@@ -10,13 +10,18 @@
 //! opening every thread would wake onto that one mutex and leave it one by
 //! one, staggering the start. Here an arrival is one atomic increment (the
 //! last one unparks the coordinator, once), and opening is one store of the
-//! state word followed by an `unpark` of each registered thread: a woken
-//! thread reads the atomic state and goes, taking no lock on the way out.
-//! The registration lock is held only to push a handle at arrival, and by
-//! the coordinator to take them all once.
+//! state word followed by one wake-all on that word (a futex broadcast): OS
+//! threads wait on the gate word itself, so the release is not staggered by
+//! the coordinator waking them one by one, in a fixed order, while the
+//! first woken ones preempt it. A woken thread reads the atomic state and
+//! goes, taking no lock on the way out. Participants that cannot block on
+//! the word (coroutines, see [`Blocking::WAITS_ON_WORD`]) register a handle
+//! instead and are unparked one by one; the registration lock is held only
+//! to push a handle at arrival, and by the coordinator to take them all once.
 
 use super::{Blocking, Threads};
-use crate::lines::{Gate, Tally};
+use crate::lines::{Gate, Tally, WAITING};
+use crossbeam_utils::CachePadded;
 use dispenser_core::Stamp;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::{Mutex, PoisonError};
@@ -60,7 +65,8 @@ impl<R: Blocking> Parked<R> {
 #[derive(Debug)]
 pub struct StartLine<R: Blocking = Threads> {
     participants: usize,
-    arrived: AtomicUsize,
+    /// Padded: every arrival bumps it while the gate is read (see crate::lines).
+    arrived: CachePadded<AtomicUsize>,
     gate: Gate,
     coordinator: Thread,
     parked: Parked<R>,
@@ -72,7 +78,7 @@ impl<R: Blocking> StartLine<R> {
     pub fn new(participants: usize) -> Self {
         StartLine {
             participants,
-            arrived: AtomicUsize::new(0),
+            arrived: CachePadded::new(AtomicUsize::new(0)),
             gate: Gate::new(),
             coordinator: std::thread::current(),
             parked: Parked::with_room(participants),
@@ -81,6 +87,19 @@ impl<R: Blocking> StartLine<R> {
 
     /// Parks until the line opens; false if the start was called off.
     pub fn wait(&self) -> bool {
+        if R::WAITS_ON_WORD {
+            if self.arrived.fetch_add(1, SeqCst) + 1 == self.participants {
+                self.coordinator.unpark();
+            }
+            loop {
+                if let Some(go) = self.outcome() {
+                    return go;
+                }
+                // Returns at once if the word no longer reads WAITING, so an
+                // open between the read above and this wait is not missed.
+                atomic_wait::wait(self.gate.word(), WAITING);
+            }
+        }
         // Registered before the state is read: `open` and `call_off` store
         // the state before taking the handles, so either this participant sees
         // the new state below or its handle is taken and unparked.
@@ -109,6 +128,16 @@ impl<R: Blocking> StartLine<R> {
     /// start was called off.
     pub fn open(&self) {
         if self.gate.open() {
+            self.release();
+        }
+    }
+
+    /// Wakes every participant after the gate changed: one wake-all on the
+    /// word for threads, one unpark per registered coroutine otherwise.
+    fn release(&self) {
+        if R::WAITS_ON_WORD {
+            atomic_wait::wake_all(self.gate.word());
+        } else {
             self.parked.unpark_all();
         }
     }
@@ -117,7 +146,7 @@ impl<R: Blocking> StartLine<R> {
     /// line is already open.
     pub fn call_off(&self) {
         if self.gate.call_off() {
-            self.parked.unpark_all();
+            self.release();
         }
         self.coordinator.unpark();
     }
