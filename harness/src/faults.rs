@@ -115,7 +115,7 @@ impl<C: tasks::Channel> tasks::Channel for LosesFirstReply<C> {
         let (tx, rx) = C::channel(capacity);
         (LossySender::new(tx), rx)
     }
-    fn send<T: Send + 'static>(tx: &mut Self::Sender<T>, value: T) -> impl Future<Output = bool> + Send {
+    fn send<T: Send + Unpin + 'static>(tx: &mut Self::Sender<T>, value: T) -> impl Future<Output = bool> + Send {
         let lose = tx.loses::<T>();
         async move { lose || C::send(&mut tx.inner, value).await }
     }

@@ -15,6 +15,7 @@
 
 mod async_channel;
 mod crossbeam;
+mod crossfire;
 mod flume;
 mod kanal;
 mod std_mpsc;
@@ -22,6 +23,7 @@ mod tokio_mpsc;
 
 pub use self::async_channel::AsyncChannel;
 pub use self::crossbeam::Crossbeam;
+pub use self::crossfire::{CrossfireBounded, CrossfireUnbounded};
 pub use self::flume::Flume;
 pub use self::kanal::Kanal;
 pub use self::std_mpsc::{StdMpsc, StdSyncChannel};
@@ -64,6 +66,8 @@ macro_rules! thread_variants {
             ("flume-bounded", Flume, BOUNDED, "flume::bounded"),
             ("kanal-unbounded", Kanal, UNBOUNDED, "kanal::unbounded"),
             ("kanal-bounded", Kanal, BOUNDED, "kanal::bounded"),
+            ("crossfire-unbounded", CrossfireUnbounded, UNBOUNDED, "crossfire::mpsc::unbounded_blocking"),
+            ("crossfire-bounded", CrossfireBounded, BOUNDED, "crossfire::mpsc::bounded_blocking"),
         )
     };
     (@list $r:ty; [$($before:expr),*]; [$($after:expr),*]; $(($name:literal, $c:ident, $b:ident, $p:literal)),* $(,)?) => {
@@ -99,6 +103,8 @@ macro_rules! async_variants {
             ("flume-bounded", Flume, BOUNDED, "flume::bounded (async)"),
             ("tokio-mpsc-unbounded", TokioUnbounded, UNBOUNDED, "tokio::sync::mpsc::unbounded_channel"),
             ("tokio-mpsc-bounded", TokioMpsc, BOUNDED, "tokio::sync::mpsc::channel"),
+            ("crossfire-unbounded", CrossfireUnbounded, UNBOUNDED, "crossfire::mpsc::unbounded_async"),
+            ("crossfire-bounded", CrossfireBounded, BOUNDED, "crossfire::mpsc::bounded_async"),
         )
     };
     (@list $s:ty; [$($extra:expr),*]; $(($name:literal, $c:ident, $b:ident, $p:literal)),* $(,)?) => {

@@ -11,8 +11,10 @@ pub trait Channel: 'static {
     type Receiver<T: Send + 'static>: Send + 'static;
     /// A channel holding at most `capacity` messages (`None`: unbounded).
     fn channel<T: Send + 'static>(capacity: Option<usize>) -> (Self::Sender<T>, Self::Receiver<T>);
-    /// Sends, waiting while full; false if the receiver is gone.
-    fn send<T: Send + 'static>(tx: &mut Self::Sender<T>, value: T) -> impl Future<Output = bool> + Send;
+    /// Sends, waiting while full; false if the receiver is gone. Messages
+    /// are `Unpin` (a number or a one-shot sender): crossfire's send future
+    /// is a future only for `Unpin` items, and an adapter may ask no more.
+    fn send<T: Send + Unpin + 'static>(tx: &mut Self::Sender<T>, value: T) -> impl Future<Output = bool> + Send;
     /// Receives, waiting while empty; `None` once every sender is gone.
     fn recv<T: Send + 'static>(rx: &mut Self::Receiver<T>) -> impl Future<Output = Option<T>> + Send;
 }
