@@ -4,7 +4,8 @@
 use crate::tasks::Channel;
 use std::future::Future;
 
-/// `tokio::sync::mpsc::channel` (bounded only; a capacity is required).
+/// `tokio::sync::mpsc::channel` (bounded only; a capacity is required, and
+/// 0 is taken as 1: it has no rendezvous).
 pub struct TokioMpsc;
 /// `tokio::sync::mpsc::unbounded_channel` (a capacity is ignored): `send`
 /// never waits, so it is a plain call, as tokio documents it.
@@ -14,8 +15,9 @@ impl Channel for TokioMpsc {
     type Sender<T: Send + 'static> = tokio::sync::mpsc::Sender<T>;
     type Receiver<T: Send + 'static> = tokio::sync::mpsc::Receiver<T>;
     fn channel<T: Send + 'static>(capacity: Option<usize>) -> (Self::Sender<T>, Self::Receiver<T>) {
-        // The matrix pairs this adapter with Bounded only.
-        tokio::sync::mpsc::channel(capacity.expect("tokio-mpsc-bounded is listed only as bounded"))
+        // The matrix pairs this adapter with Bounded only. No rendezvous:
+        // channel(0) panics, so --capacity 0 gets 1, its minimum.
+        tokio::sync::mpsc::channel(capacity.expect("tokio-mpsc-bounded is listed only as bounded").max(1))
     }
     async fn send<T: Send + 'static>(tx: &mut Self::Sender<T>, value: T) -> bool {
         tx.send(value).await.is_ok()
