@@ -86,6 +86,7 @@ pub fn unmeasured(
         cpus: settings.cpus.map(|k| k as usize),
         load: settings.load as usize,
         rate: settings.rate,
+        capacity: settings.capacity.map(|c| c as usize),
     };
     Record {
         status,
@@ -135,6 +136,7 @@ pub mod tests {
             cpus: None,
             load: 0,
             rate: None,
+            capacity: None,
         }
     }
 

@@ -68,6 +68,11 @@ pub fn executor_args(cmd: &mut Command, target: &Target, settings: &BenchSetting
     if let Some(r) = settings.rate {
         cmd.args(["--rate", &r.to_string()]);
     }
+    // The plan gives a capacity only to cells of bounded variants (the
+    // binaries refuse it for any other).
+    if let Some(c) = settings.capacity {
+        cmd.args(["--capacity", &c.to_string()]);
+    }
     cmd.args(&settings.bench_args);
 }
 
