@@ -3,7 +3,8 @@
 
 use dispenser_core::variant::BOUNDED;
 use dispenser_core::{Family, Variant};
-use dispenser_harness::threads::{Crossbeam, OneshotCrate, Threads, actor_variant, baseline_variant, counter_variant};
+use dispenser_harness::channels::Crossbeam;
+use dispenser_harness::threads::{OneshotCrate, Threads, actor_variant, baseline_variant, counter_variant};
 use std::sync::atomic::AtomicU64;
 
 /// The list `--list` prints.

@@ -1,5 +1,5 @@
 //! A small async-channel abstraction so the round trip and the actor are
-//! written once. Each crate's adapter lives in [`crate::channels`].
+//! written once. Each crate's adapter lives in the `channels` module.
 
 use std::future::Future;
 

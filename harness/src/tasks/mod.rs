@@ -4,7 +4,7 @@
 //! only a [`Spawner`] (how it spawns and joins a task, and how the
 //! coordinator blocks on a future) and a variant list, built with
 //! [`async_variants!`](crate::async_variants) from the core matrix every async
-//! runtime shares (in [`crate::channels`]) plus its own extras; the loops
+//! runtime shares (in the `channels` module) plus its own extras; the loops
 //! live here:
 //!
 //! - [`counter`]: every consumer task takes the next number from a shared
@@ -19,7 +19,8 @@
 //! [`StartLine`]; the coordinator (the future the runtime blocks on) opens the
 //! line once all are parked, waits at the [`FinishLine`] for the last
 //! consumer, then joins them through owned handles. It never dispenses itself. The channel adapters every runtime
-//! shares live in [`crate::channels`] (re-exported here), the `oneshot`
+//! shares live in the `channels` module (which uses this one, never the
+//! reverse), the `oneshot`
 //! crate's here; each runtime crate adapts its own extras.
 
 mod channel;
@@ -29,7 +30,6 @@ mod one_shot;
 mod spawn;
 mod start_line;
 
-pub use crate::channels::{AsyncChannel, Flume, TokioMpsc, TokioUnbounded};
 pub use channel::Channel;
 pub use counter::Counter;
 pub use loops::{actor, actor_variant, channel_variant, counter, counter_variant, round_trip};

@@ -1,5 +1,5 @@
 //! A small blocking-channel abstraction so the round-trip loop is written
-//! once. Each crate's adapter lives in [`crate::channels`], on its blocking
+//! once. Each crate's adapter lives in the `channels` module, on its blocking
 //! API (`send` / `recv`).
 //!
 //! Every channel here parks the OS thread when it blocks, so none of them

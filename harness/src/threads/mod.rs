@@ -16,7 +16,8 @@
 //! list; the coordinator (the sample's OS thread) opens the line when all
 //! are parked, and consumers wait at the [`FinishLine`] for the last one
 //! before they exit. The blocking channel crates are adapted in
-//! [`crate::channels`] (re-exported here), the `oneshot` crate here.
+//! the `channels` module (which uses this one, never the reverse), the
+//! `oneshot` crate here.
 
 mod blocking;
 mod channel;
@@ -25,7 +26,6 @@ mod loops;
 mod one_shot;
 mod start_line;
 
-pub use crate::channels::{Crossbeam, Flume, Kanal, StdMpsc, StdSyncChannel};
 pub use blocking::{Blocking, Threads};
 pub use channel::Channel;
 pub use counter::Counter;
