@@ -279,7 +279,7 @@ impl SweepArgs {
                     if c == 1 { "" } else { "s" }
                 )));
             }
-            if self.total % c != 0 {
+            if !self.total.is_multiple_of(c) {
                 return Err(UsageError(format!(
                     "--total {} is not divisible by {c} consumers; try a power of two such as {SWEEP_DEFAULT_TOTAL}",
                     self.total

@@ -79,10 +79,10 @@ fn targets() -> Vec<Target> {
     assert!(out.status.success(), "the runtime binaries build");
     let mut exes = Vec::new();
     for message in Message::parse_stream(out.stdout.as_slice()) {
-        if let Ok(Message::CompilerArtifact(a)) = message {
-            if let Some(exe) = a.executable {
-                exes.push((a.package_id, exe.into_std_path_buf()));
-            }
+        if let Ok(Message::CompilerArtifact(a)) = message
+            && let Some(exe) = a.executable
+        {
+            exes.push((a.package_id, exe.into_std_path_buf()));
         }
     }
     let mut targets = Vec::new();

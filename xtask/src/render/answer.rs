@@ -103,19 +103,19 @@ pub fn answer(section: &Section) -> Option<Answer> {
     }
     let mpsc = cells.iter().find(|c| c.variant() == "std-mpsc" && c.record.executor.workers.is_none());
     let best_channel = families.iter().find(|(f, ..)| *f == Family::Channel).map(|(_, rep, _)| *rep);
-    if let (Some(mpsc), Some(best)) = (mpsc, best_channel) {
-        if !std::ptr::eq(mpsc, best) {
-            let verdict = match cells::ratio(best, mpsc) {
-                Some(r) if r.separates() => {
-                    format!("{}× the best channel [{}–{}]", num(r.point), num(r.interval.lo), num(r.interval.hi))
-                }
-                Some(r) => {
-                    format!("can't be told apart from the best channel [{}–{}]", num(r.interval.lo), num(r.interval.hi))
-                }
-                None => "no interval".into(),
-            };
-            lines.push(cell_line("std-mpsc", verdict, mpsc));
-        }
+    if let (Some(mpsc), Some(best)) = (mpsc, best_channel)
+        && !std::ptr::eq(mpsc, best)
+    {
+        let verdict = match cells::ratio(best, mpsc) {
+            Some(r) if r.separates() => {
+                format!("{}× the best channel [{}–{}]", num(r.point), num(r.interval.lo), num(r.interval.hi))
+            }
+            Some(r) => {
+                format!("can't be told apart from the best channel [{}–{}]", num(r.interval.lo), num(r.interval.hi))
+            }
+            None => "no interval".into(),
+        };
+        lines.push(cell_line("std-mpsc", verdict, mpsc));
     }
     let w = section.workload;
     Some(Answer {

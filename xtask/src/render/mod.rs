@@ -311,22 +311,22 @@ pub fn summary(section: &Section) -> Vec<String> {
         let ratio = against(row).map_or_else(|| "?".into(), |r| format_ratio(&r));
         lines.push(format!("  {ratio:>18} times faster than {} [{why}]", short_name(row.record)));
     }
-    if let Some(floor) = floor {
-        if let Some(r) = against(floor) {
-            let inverse = dispenser_core::evidence::Ratio {
-                point: 1.0 / r.point,
-                interval: dispenser_core::evidence::Interval { lo: 1.0 / r.interval.hi, hi: 1.0 / r.interval.lo },
-            };
-            let (ratio, how) = if inverse.point >= 1.0 {
-                (format_ratio(&inverse), "times faster")
-            } else {
-                (format_ratio(&r), "times slower")
-            };
-            lines.push(format!(
-                "reference: the floor, {} (one thread, no sharing), ran {ratio} {how}",
-                short_name(floor.record)
-            ));
-        }
+    if let Some(floor) = floor
+        && let Some(r) = against(floor)
+    {
+        let inverse = dispenser_core::evidence::Ratio {
+            point: 1.0 / r.point,
+            interval: dispenser_core::evidence::Interval { lo: 1.0 / r.interval.hi, hi: 1.0 / r.interval.lo },
+        };
+        let (ratio, how) = if inverse.point >= 1.0 {
+            (format_ratio(&inverse), "times faster")
+        } else {
+            (format_ratio(&r), "times slower")
+        };
+        lines.push(format!(
+            "reference: the floor, {} (one thread, no sharing), ran {ratio} {how}",
+            short_name(floor.record)
+        ));
     }
     let left_out: Vec<String> = section
         .rows
