@@ -83,6 +83,14 @@ pub struct CommonArgs {
     /// (latency percentiles include queueing) [default: closed loop].
     #[arg(long, value_name = "R")]
     pub rate: Option<u64>,
+    /// Capacity of the request channel of every bounded channel and actor
+    /// variant (replies keep 1 slot) [default: N, one per consumer]. 0 is a
+    /// rendezvous on crossbeam, flume, kanal and std's sync_channel; the
+    /// crates without one (async-channel, tokio mpsc, postage, crossfire)
+    /// take 1, their minimum. A variant with no bounded channel (unbounded,
+    /// atomic, lock, baseline) refuses it.
+    #[arg(long, value_name = "C")]
+    pub capacity: Option<u64>,
     /// Busy threads competing for the cores while the samples run, in a
     /// separate process (see `dispenser_core::load`); 0: none.
     #[arg(long, value_name = "K", default_value_t = 0)]
@@ -289,6 +297,7 @@ impl CommonArgs {
             cpus: self.pinned_cpus()?,
             load: limits::load(self.load)?,
             rate: self.rate.map(limits::rate).transpose()?,
+            capacity: self.capacity.map(limits::capacity).transpose()?,
         })
     }
 
@@ -302,6 +311,23 @@ impl CommonArgs {
             (Some(_), None) => {
                 Err(UsageError("bug: --cpus was not applied (main must call cli::parse_and_pin)".into()))
             }
+        }
+    }
+
+    /// With `--capacity`, refuses a chosen variant that has no bounded
+    /// request channel to apply it to, before anything runs.
+    pub fn check_capacity<C>(&self, chosen: &[&Variant<C>]) -> Result<(), UsageError> {
+        let Some(c) = self.capacity else { return Ok(()) };
+        match chosen.iter().find(|v| v.capacity != Some(crate::Capacity::Bounded)) {
+            Some(v) => Err(UsageError(format!(
+                "--capacity {c}: variant {} has no bounded request channel ({}); choose bounded variants with --variant",
+                v.name,
+                match v.capacity {
+                    Some(_) => "unbounded",
+                    None => v.family.as_str(),
+                }
+            ))),
+            None => Ok(()),
         }
     }
 
@@ -348,7 +374,11 @@ pub fn main<C: Send + Sync + 'static>(args: &CommonArgs, runtime: Runtime<C>) ->
         return finish(list(args.format, &all, &mut out).map(|()| true));
     }
     // Every input is checked before anything runs or is printed.
-    let checked = args.select(&all).and_then(|v| Ok((v, args.workload()?, args.run_config()?)));
+    let checked = args.select(&all).and_then(|v| {
+        let (workload, cfg) = (args.workload()?, args.run_config()?);
+        args.check_capacity(&v)?;
+        Ok((v, workload, cfg))
+    });
     match checked {
         Ok((variants, workload, cfg)) => {
             // Running for every variant, warm-up and primer included; it
@@ -360,6 +390,7 @@ pub fn main<C: Send + Sync + 'static>(args: &CommonArgs, runtime: Runtime<C>) ->
                     return ExitCode::FAILURE;
                 }
             };
+            crate::variant::set_request_capacity(cfg.capacity);
             finish(run(args.format, &runtime, &variants, workload, &cfg, &mut out))
         }
         Err(e) => usage_exit(e),

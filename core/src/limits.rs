@@ -29,6 +29,9 @@ pub const MAX_LOAD: u64 = 256;
 /// Highest `--rate`, numbers per second: ten per nanosecond, far past what
 /// any dispenser serves, so "above saturation" is always within reach.
 pub const MAX_RATE: u64 = 10_000_000_000;
+/// Largest `--capacity`: a million slots, past any consumer count a sample
+/// can hold (some crates allocate every slot up front).
+pub const MAX_CAPACITY: u64 = 1 << 20;
 /// Bytes a sample costs per number: the number in a consumer's list (8),
 /// its owner in validation (4) and its latency with `--latency` (4).
 pub const BYTES_PER_NUMBER: u64 = 16;
@@ -111,6 +114,11 @@ pub fn load(got: u64) -> Result<usize, LimitError> {
 /// `--rate`: 1 ..= [`MAX_RATE`] numbers per second.
 pub fn rate(got: u64) -> Result<u64, LimitError> {
     count("rate", 1, MAX_RATE, got).map(|r| r as u64)
+}
+
+/// `--capacity`: 0 (rendezvous) ..= [`MAX_CAPACITY`] request slots.
+pub fn capacity(got: u64) -> Result<usize, LimitError> {
+    count("capacity", 0, MAX_CAPACITY, got)
 }
 
 /// `--cpus`: 1 ..= `allowed`, the CPUs the process may use.

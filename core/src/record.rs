@@ -105,6 +105,10 @@ pub struct Settings {
     /// loop, each consumer asks again as soon as it has its number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<u64>,
+    /// Request channel capacity of a bounded variant (`--capacity`); `None`:
+    /// the default, N (one slot per consumer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<usize>,
 }
 
 fn is_false(b: &bool) -> bool {

@@ -47,6 +47,8 @@ pub struct RunConfig {
     pub load: usize,
     /// Open loop: numbers per second offered (see [`crate::latency::Scheduled`]).
     pub rate: Option<u64>,
+    /// Request channel capacity of bounded variants (see [`crate::variant::set_request_capacity`]).
+    pub capacity: Option<usize>,
 }
 
 /// A runtime: its name, executor, context and variants.
@@ -161,6 +163,7 @@ pub fn run_variant<C: Send + Sync + 'static>(
         cpus: cfg.cpus,
         load: cfg.load,
         rate: cfg.rate,
+        capacity: cfg.capacity,
     };
     let mut record = Record::unmeasured(
         runtime.name.to_string(),
@@ -286,6 +289,7 @@ mod tests {
             cpus: None,
             load: 0,
             rate: None,
+            capacity: None,
         }
     }
 

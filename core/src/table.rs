@@ -174,6 +174,7 @@ mod tests {
                 cpus: None,
                 load: 0,
                 rate: None,
+                capacity: None,
             },
             status,
             error: (status != Status::Ok).then(|| "broke".into()),

@@ -2,6 +2,7 @@
 
 use crate::{Sample, SampleError, Workload};
 use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The shape of dispenser a variant uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -123,6 +124,19 @@ pub enum Capacity {
     Bounded,
 }
 
+/// [`REQUEST_CAPACITY`] when `--capacity` was not given: N, one per consumer.
+const DEFAULT_CAPACITY: usize = usize::MAX;
+/// The request capacity every bounded variant of this process uses. A
+/// process-wide setting rather than an argument of [`RunFn`]: one process
+/// runs one configuration, and every variant list stays `fn` pointers.
+static REQUEST_CAPACITY: AtomicUsize = AtomicUsize::new(DEFAULT_CAPACITY);
+
+/// Sets the request channel capacity of every bounded variant in this
+/// process (`--capacity`); `None` restores the default, N.
+pub fn set_request_capacity(capacity: Option<usize>) {
+    REQUEST_CAPACITY.store(capacity.unwrap_or(DEFAULT_CAPACITY), Ordering::Relaxed);
+}
+
 /// `const BOUNDED: bool` argument for a bounded variant (see [`Capacity::new`]).
 pub const BOUNDED: bool = true;
 /// `const BOUNDED: bool` argument for an unbounded variant.
@@ -135,11 +149,15 @@ impl Capacity {
         if bounded { Capacity::Bounded } else { Capacity::Unbounded }
     }
 
-    /// Capacity of the shared request channel: `None` is unbounded.
+    /// Capacity of the shared request channel: `None` is unbounded; bounded,
+    /// the process's `--capacity` (see [`set_request_capacity`]), else N.
     pub fn requests(self, workload: &Workload) -> Option<usize> {
         match self {
             Capacity::Unbounded => None,
-            Capacity::Bounded => Some(workload.consumers),
+            Capacity::Bounded => Some(match REQUEST_CAPACITY.load(Ordering::Relaxed) {
+                DEFAULT_CAPACITY => workload.consumers,
+                c => c,
+            }),
         }
     }
 

@@ -24,7 +24,10 @@ pub const DUPLICATE: &str = "fault-duplicate";
 /// one worker out of K, and the sample ends `hung` all the same.
 pub const fn threads<R: threads::Blocking>() -> [Variant<R>; 2] {
     [
-        threads::channel_variant::<R, LosesFirstReply<threads::Crossbeam>, UNBOUNDED>(LOST_REPLY, "lossy (fault)"),
+        threads::channel_variant::<R, LosesFirstReply<crate::channels::Crossbeam>, UNBOUNDED>(
+            LOST_REPLY,
+            "lossy (fault)",
+        ),
         threads::counter_variant::<R, Stutter>(DUPLICATE, Family::Atomic, "stutter (fault)"),
     ]
 }
@@ -32,7 +35,10 @@ pub const fn threads<R: threads::Blocking>() -> [Variant<R>; 2] {
 /// The faulty variants on tasks of runtime `S`.
 pub const fn tasks<S: tasks::Spawner>() -> [Variant<S>; 2] {
     [
-        tasks::channel_variant::<S, LosesFirstReply<tasks::AsyncChannel>, UNBOUNDED>(LOST_REPLY, "lossy (fault)"),
+        tasks::channel_variant::<S, LosesFirstReply<crate::channels::AsyncChannel>, UNBOUNDED>(
+            LOST_REPLY,
+            "lossy (fault)",
+        ),
         tasks::counter_variant::<S, Stutter>(DUPLICATE, Family::Atomic, "stutter (fault)"),
     ]
 }
@@ -115,7 +121,7 @@ impl<C: tasks::Channel> tasks::Channel for LosesFirstReply<C> {
         let (tx, rx) = C::channel(capacity);
         (LossySender::new(tx), rx)
     }
-    fn send<T: Send + 'static>(tx: &mut Self::Sender<T>, value: T) -> impl Future<Output = bool> + Send {
+    fn send<T: Send + Unpin + 'static>(tx: &mut Self::Sender<T>, value: T) -> impl Future<Output = bool> + Send {
         let lose = tx.loses::<T>();
         async move { lose || C::send(&mut tx.inner, value).await }
     }

@@ -24,7 +24,7 @@ macro_rules! with_probe {
     };
 }
 
-mod capacity;
+pub mod channels;
 pub mod faults;
 mod lines;
 pub mod tasks;

@@ -41,7 +41,8 @@ impl Channel for Postage {
     type Sender<T: Send + 'static> = postage::mpsc::Sender<T>;
     type Receiver<T: Send + 'static> = postage::mpsc::Receiver<T>;
     fn channel<T: Send + 'static>(capacity: Option<usize>) -> (Self::Sender<T>, Self::Receiver<T>) {
-        postage::mpsc::channel(capacity.expect("postage-mpsc is listed only as bounded"))
+        // No rendezvous (its queue cannot have 0 slots): --capacity 0 gets 1.
+        postage::mpsc::channel(capacity.expect("postage-mpsc is listed only as bounded").max(1))
     }
     async fn send<T: Send + 'static>(tx: &mut Self::Sender<T>, value: T) -> bool {
         tx.send(value).await.is_ok()

@@ -6,7 +6,8 @@ use crate::runtime::Tokio;
 use dispenser_core::variant::BOUNDED;
 use dispenser_core::{Family, Variant};
 use dispenser_harness::async_variants;
-use dispenser_harness::tasks::{TokioMpsc, actor_variant, channel_variant, counter_variant};
+use dispenser_harness::channels::TokioMpsc;
+use dispenser_harness::tasks::{actor_variant, channel_variant, counter_variant};
 
 /// The list `--list` prints.
 pub static VARIANTS: &[Variant<Tokio>] = async_variants![Tokio;

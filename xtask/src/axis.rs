@@ -19,11 +19,20 @@ pub enum Axis {
     Load,
     /// Offered numbers per second, open loop (`--rate`; closed loop: 0).
     Rate,
+    /// Request channel capacity of the bounded channel variants
+    /// (`--capacity`; the default, N per workload: [`DEFAULT_CAPACITY`]).
+    Capacity,
 }
+
+/// [`Axis::Capacity`]'s value for a record without `--capacity`: not a
+/// number of slots (the default is N, the workload's consumers), and the
+/// same for every such record, so a sweep without `--capacity` does not
+/// vary along the capacity axis.
+pub const DEFAULT_CAPACITY: u64 = u64::MAX;
 
 impl Axis {
     /// Every axis, in chart order.
-    pub const ALL: [Axis; 5] = [Axis::Consumers, Axis::Work, Axis::Cpus, Axis::Load, Axis::Rate];
+    pub const ALL: [Axis; 6] = [Axis::Consumers, Axis::Work, Axis::Cpus, Axis::Load, Axis::Rate, Axis::Capacity];
 
     /// The record's value on this axis.
     pub fn of(self, r: &Record) -> u64 {
@@ -34,6 +43,7 @@ impl Axis {
             Axis::Cpus => r.host.logical_cores as u64,
             Axis::Load => r.settings.load as u64,
             Axis::Rate => r.settings.rate.unwrap_or(0),
+            Axis::Capacity => r.settings.capacity.map_or(DEFAULT_CAPACITY, |c| c as u64),
         }
     }
 
@@ -45,6 +55,7 @@ impl Axis {
             Axis::Cpus => "CPUs",
             Axis::Load => "busy threads of load",
             Axis::Rate => "offered numbers per second",
+            Axis::Capacity => "request channel capacity",
         }
     }
 
@@ -57,6 +68,7 @@ impl Axis {
             Axis::Cpus => "-cpus",
             Axis::Load => "-load",
             Axis::Rate => "-rate",
+            Axis::Capacity => "-capacity",
         }
     }
 
@@ -69,6 +81,9 @@ impl Axis {
             Axis::Load => format!("load {x}"),
             Axis::Rate if x == 0 => "closed loop".into(),
             Axis::Rate => format!("{x}/s"),
+            Axis::Capacity if x == DEFAULT_CAPACITY => "capacity N".into(),
+            Axis::Capacity if x == 0 => "rendezvous".into(),
+            Axis::Capacity => format!("capacity {x}"),
         }
     }
 

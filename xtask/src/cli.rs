@@ -2,7 +2,7 @@
 //! the checks that turn a mistake into one line on stderr and status 2.
 
 use crate::error::UsageError;
-use crate::results::{BenchSettings, check_cpus, check_load, check_rate, check_work, check_workers};
+use crate::results::{BenchSettings, check_capacity, check_cpus, check_load, check_rate, check_work, check_workers};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use dispenser_core::Workload;
 use std::path::PathBuf;
@@ -127,6 +127,9 @@ pub struct BenchArgs {
     /// Open loop: offer R numbers per second per cell, each request timed from when it was due (latency includes queueing) [default: closed loop].
     #[arg(long, value_name = "R")]
     pub rate: Option<u64>,
+    /// Request channel capacity C of every bounded channel and actor variant (0: rendezvous where the crate has one, else its minimum, 1); only those cells run [default: N, one slot per consumer].
+    #[arg(long, value_name = "C")]
+    pub capacity: Option<u64>,
     /// Print every column of the table and every finding's details (wider than 100 columns).
     #[arg(long)]
     pub wide: bool,
@@ -211,6 +214,9 @@ pub struct SweepArgs {
     /// Open loop at these offered rates, numbers per second, comma separated: an axis, with latency percentiles against offered load [default: closed loop].
     #[arg(long, value_name = "R,R..", value_delimiter = ',')]
     pub rate: Vec<u64>,
+    /// Request channel capacities of the bounded channel and actor variants, comma separated (0: rendezvous where the crate has one): an axis with its own chart; only those variants run [default: N, one slot per consumer].
+    #[arg(long, value_name = "C,C..", value_delimiter = ',')]
+    pub capacity: Vec<u64>,
     /// Processes per point, run in rounds: with more than one, every crossover and load finding rests on the spread between processes.
     #[arg(long, value_name = "R", default_value_t = 1)]
     pub processes: u64,
@@ -246,6 +252,8 @@ pub struct Sweep {
     pub load: Vec<u64>,
     /// Offered rates, ascending; `[None]`: closed loop.
     pub rate: Vec<Option<u64>>,
+    /// Request channel capacities, ascending; `[None]`: the default, N.
+    pub capacity: Vec<Option<u64>>,
     /// What every cell runs with (`workers`, `work_ns` and `cpus` are set per group).
     pub settings: BenchSettings,
 }
@@ -311,6 +319,13 @@ impl SweepArgs {
         for r in rate.iter().flatten() {
             check_rate(*r)?;
         }
+        let capacity: Vec<Option<u64>> = match sorted_unique(&self.capacity) {
+            list if list.is_empty() => vec![None],
+            list => list.into_iter().map(Some).collect(),
+        };
+        for c in capacity.iter().flatten() {
+            check_capacity(*c)?;
+        }
         let settings = BenchSettings {
             workloads: workloads.clone(),
             processes: self.processes,
@@ -327,9 +342,10 @@ impl SweepArgs {
             cpus: None,
             load: 0,
             rate: None,
+            capacity: None,
         }
         .checked()?;
-        Ok(Sweep { workloads, workers, work, cpus, load, rate, settings })
+        Ok(Sweep { workloads, workers, work, cpus, load, rate, capacity, settings })
     }
 }
 
@@ -414,6 +430,7 @@ impl BenchArgs {
             cpus: self.cpus,
             load: self.load,
             rate: self.rate,
+            capacity: self.capacity,
         }
         .checked()
     }

@@ -50,8 +50,12 @@ impl<'a> CellRecords<'a> {
         );
         // Unloaded cells keep the key (and so the bootstrap seed) they always had.
         let key = if s.load > 0 { format!("{key}/load{}", s.load) } else { key };
-        match s.rate {
+        let key = match s.rate {
             Some(r) => format!("{key}/rate{r}"),
+            None => key,
+        };
+        match s.capacity {
+            Some(c) => format!("{key}/cap{c}"),
             None => key,
         }
     }
@@ -126,6 +130,7 @@ impl<'a> CellRecords<'a> {
             && a.settings.cpus == b.settings.cpus
             && a.settings.load == b.settings.load
             && a.settings.rate == b.settings.rate
+            && a.settings.capacity == b.settings.capacity
     }
 }
 

@@ -71,8 +71,9 @@ pub fn change(old: &CellRecords, new: &CellRecords) -> Option<Change> {
 }
 
 /// What identifies a cell across runs: workload (consumers, per consumer),
-/// runtime, flavor, workers, variant, work per number and pinned CPUs.
-type Key = ((usize, usize), String, String, Option<usize>, String, u64, Option<usize>, usize, Option<u64>);
+/// runtime, flavor, workers, variant, work per number, pinned CPUs, load, rate and capacity.
+type Key =
+    ((usize, usize), String, String, Option<usize>, String, u64, Option<usize>, usize, Option<u64>, Option<usize>);
 
 fn key(c: &CellRecords) -> Key {
     let r = c.first();
@@ -88,6 +89,7 @@ fn key(c: &CellRecords) -> Key {
         s.cpus,
         s.load,
         s.rate,
+        s.capacity,
     )
 }
 
@@ -105,6 +107,9 @@ fn knobs(k: &Key) -> String {
     }
     if let Some(r) = k.8 {
         out.push_str(&format!(", {r}/s open loop"));
+    }
+    if let Some(c) = k.9 {
+        out.push_str(&format!(", capacity {c}"));
     }
     out
 }

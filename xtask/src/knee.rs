@@ -105,7 +105,7 @@ type CurveKey = (String, String, Option<usize>, String, Vec<(Axis, u64)>);
 /// Every open-loop cell of `results` as a curve over its offered rates, in
 /// runtime, family and variant order. Only curves with two rates or more.
 pub fn curves(results: &Results) -> Vec<Curve> {
-    let others = [Axis::Consumers, Axis::Work, Axis::Cpus, Axis::Load];
+    let others = [Axis::Consumers, Axis::Work, Axis::Cpus, Axis::Load, Axis::Capacity];
     let key_of = |r: &Record| -> CurveKey {
         let fixed = others.iter().map(|a| (*a, a.of(r))).collect();
         (r.runtime.clone(), r.executor.flavor.clone(), r.executor.workers, r.variant.clone(), fixed)

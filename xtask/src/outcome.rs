@@ -88,6 +88,7 @@ pub fn unmeasured(
         cpus: settings.cpus.map(|k| k as usize),
         load: settings.load as usize,
         rate: settings.rate,
+        capacity: settings.capacity.map(|c| c as usize),
     };
     Record {
         status,
@@ -137,6 +138,7 @@ pub mod tests {
             cpus: None,
             load: 0,
             rate: None,
+            capacity: None,
         }
     }
 

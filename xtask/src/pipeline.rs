@@ -42,6 +42,8 @@ pub enum Kind {
         load: Vec<u64>,
         /// Offered rates (`[None]`: closed loop).
         rate: Vec<Option<u64>>,
+        /// Request channel capacities (`[None]`: the default, N).
+        capacity: Vec<Option<u64>>,
     },
 }
 
@@ -163,7 +165,7 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
             if listed.len() == 1 { "" } else { "s" },
             dir.path().display()
         ),
-        Kind::Sweep { total, consumer_counts, workers, work, cpus, load, rate } => {
+        Kind::Sweep { total, consumer_counts, workers, work, cpus, load, rate, capacity } => {
             let mut axes = format!("{consumer_counts} consumer counts x {total} total");
             // Worker counts are an axis only for runtimes that take them.
             if listed.iter().any(|(t, _)| t.takes_workers()) {
@@ -182,6 +184,10 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
             if rate.iter().any(Option::is_some) {
                 let rate: Vec<u64> = rate.iter().flatten().copied().collect();
                 axes.push_str(&format!(", open loop at {rate:?} numbers/s"));
+            }
+            if capacity.iter().any(Option::is_some) {
+                let capacity: Vec<u64> = capacity.iter().flatten().copied().collect();
+                axes.push_str(&format!(", bounded variants at capacity {capacity:?}"));
             }
             eprintln!(
                 "dispenser-bench sweep: {planned} points ({axes}), order --seed {seed}, results in {}",
@@ -218,6 +224,9 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
             }
             if let Some(r) = g.knobs.rate {
                 what.push_str(&format!(", open loop at {r} numbers/s"));
+            }
+            if let Some(c) = g.knobs.capacity {
+                what.push_str(&format!(", request capacity {c}"));
             }
             if g.knobs.load > 0 {
                 what.push_str(&format!(

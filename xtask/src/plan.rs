@@ -137,6 +137,8 @@ pub struct Knobs {
     pub load: u64,
     /// `--rate` numbers per second (`None`: closed loop).
     pub rate: Option<u64>,
+    /// `--capacity` request slots (`None`: N); only bounded variants' cells get it.
+    pub capacity: Option<u64>,
 }
 
 impl Knobs {
@@ -148,6 +150,7 @@ impl Knobs {
             cpus: settings.cpus,
             load: settings.load,
             rate: settings.rate,
+            capacity: settings.capacity,
         }
     }
 
@@ -159,6 +162,7 @@ impl Knobs {
             cpus: self.cpus,
             load: self.load,
             rate: self.rate,
+            capacity: self.capacity,
             ..settings.clone()
         }
     }
@@ -180,6 +184,9 @@ impl Knobs {
         }
         if let Some(r) = self.rate {
             out.push_str(&format!(" --rate {r}"));
+        }
+        if let Some(c) = self.capacity {
+            out.push_str(&format!(" --capacity {c}"));
         }
         out
     }
@@ -204,7 +211,20 @@ pub fn bench(
     processes: u32,
     seed: u64,
 ) -> anyhow::Result<Vec<Group>> {
-    Ok(vec![Group { knobs, cells: rounds(&cells(listed, globs, workloads, seed)?, processes, seed) }])
+    let cells = takes_capacity(cells(listed, globs, workloads, seed)?, knobs.capacity)?;
+    Ok(vec![Group { knobs, cells: rounds(&cells, processes, seed) }])
+}
+
+/// With a `--capacity`, only the cells of bounded variants (channel or
+/// actor): the others have no request channel to size, and their binaries
+/// refuse the flag. None left is a usage error.
+fn takes_capacity(mut cells: Vec<Cell>, capacity: Option<u64>) -> anyhow::Result<Vec<Cell>> {
+    let Some(c) = capacity else { return Ok(cells) };
+    cells.retain(|cell| cell.variant.capacity == Some(dispenser_core::Capacity::Bounded));
+    if cells.is_empty() {
+        return Err(usage(format!("--capacity {c}: none of the chosen variants has a bounded channel")));
+    }
+    Ok(cells)
 }
 
 /// Every cell once per round, `processes` rounds, each round in a fresh
@@ -296,11 +316,20 @@ pub fn sweep(
             .or_else(|e| if listed.len() > 1 && is_usage(&e) { Ok(Vec::new()) } else { Err(e) })?;
         let knob_sets = sweep.work.iter().flat_map(|&work_ns| {
             sweep.cpus.iter().flat_map(move |&cpus| {
-                sweep.load.iter().flat_map(move |&load| sweep.rate.iter().map(move |&rate| (work_ns, cpus, load, rate)))
+                sweep.load.iter().flat_map(move |&load| {
+                    sweep.rate.iter().flat_map(move |&rate| {
+                        sweep.capacity.iter().map(move |&capacity| (work_ns, cpus, load, rate, capacity))
+                    })
+                })
             })
         });
-        for (work_ns, cpus, load, rate) in knob_sets {
-            let knobs = Knobs { workers: None, work_ns, cpus, load, rate };
+        for (work_ns, cpus, load, rate, capacity) in knob_sets {
+            let knobs = Knobs { workers: None, work_ns, cpus, load, rate, capacity };
+            // A capacity applies to the bounded variants only (see takes_capacity).
+            let cells = match capacity {
+                Some(_) => takes_capacity(cells.clone(), capacity).unwrap_or_default(),
+                None => cells.clone(),
+            };
             {
                 if !target.takes_workers() {
                     group(knobs, cells.clone());
@@ -480,10 +509,45 @@ mod tests {
         let s = crate::cli::tests::sweep_args(&args).sweep().unwrap();
         assert_eq!((s.work.as_slice(), s.cpus.as_slice()), ([0, 500].as_slice(), [Some(1)].as_slice()));
         let knobs: Vec<Knobs> = sweep(&listed, &[], &s, 1).unwrap().iter().map(|g| g.knobs).collect();
-        let k = |workers, work_ns| Knobs { workers, work_ns, cpus: Some(1), load: 0, rate: None };
+        let k = |workers, work_ns| Knobs { workers, work_ns, cpus: Some(1), load: 0, rate: None, capacity: None };
         assert_eq!(knobs, [k(None, 0), k(None, 500), k(Some(2), 0), k(Some(2), 500)]);
         assert_eq!(k(Some(2), 500).flags(), " --workers 2 --work 500 --cpus 1");
         let applied = k(Some(2), 500).apply(&s.settings);
         assert_eq!((applied.workers, applied.work_ns, applied.cpus), (Some(2), 500, Some(1)));
+    }
+
+    /// A capacity point runs only the bounded variants' cells; the default
+    /// point (no capacity) runs them all; none bounded is a usage error.
+    #[test]
+    fn a_capacity_goes_only_to_bounded_variants() {
+        use dispenser_core::Capacity;
+        use std::collections::BTreeSet;
+        let with = |name: &str, capacity| VariantInfo { capacity, ..tests_listing(name) };
+        let variants = vec![
+            with("atomic", None),
+            with("flume-unbounded", Some(Capacity::Unbounded)),
+            with("flume-bounded", Some(Capacity::Bounded)),
+            with("oneshot-actor", Some(Capacity::Bounded)),
+        ];
+        let sync = Arc::new(targets(&runtime("sync", &[]), "/s".into()).remove(0));
+        let listed = vec![(sync, variants)];
+        let all = globs(&["*"]);
+        let s =
+            crate::cli::tests::sweep_args(&["--consumers", "4", "--total", "8", "--capacity", "16,0"]).sweep().unwrap();
+        assert_eq!(s.capacity, [Some(0), Some(16)]);
+        let groups = sweep(&listed, &all, &s, 1).unwrap();
+        for g in &groups {
+            let names: BTreeSet<&str> = g.cells.iter().map(|c| c.variant.name.as_str()).collect();
+            assert_eq!(names, BTreeSet::from(["flume-bounded", "oneshot-actor"]), "{:?}", g.knobs);
+        }
+        assert_eq!(groups.iter().map(|g| g.knobs.capacity).collect::<Vec<_>>(), [Some(0), Some(16)]);
+        assert_eq!(groups[0].knobs.flags(), " --capacity 0");
+        let w = [Workload { consumers: 4, per_consumer: 2 }];
+        let knobs = Knobs { capacity: Some(1), ..Knobs::of(&s.settings) };
+        assert_eq!(bench(&listed, &all, &w, knobs, 1, 1).unwrap()[0].cells.len(), 2);
+        let unbounded = globs(&["*-unbounded", "atomic"]);
+        assert!(is_usage(&bench(&listed, &unbounded, &w, knobs, 1, 1).unwrap_err()));
+        let default = Knobs { capacity: None, ..knobs };
+        assert_eq!(bench(&listed, &all, &w, default, 1, 1).unwrap()[0].cells.len(), 4);
     }
 }

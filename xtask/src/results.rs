@@ -63,6 +63,10 @@ pub struct BenchSettings {
     /// Open loop: numbers per second offered (`--rate`; a sweep sets it per group).
     #[serde(default)]
     pub rate: Option<u64>,
+    /// Request channel capacity of the bounded variants (`--capacity`; only
+    /// they run with it; a sweep sets it per group); `None`: N.
+    #[serde(default)]
+    pub capacity: Option<u64>,
 }
 
 fn one() -> u64 {
@@ -94,6 +98,9 @@ impl BenchSettings {
         if let Some(r) = self.rate {
             check_rate(r)?;
         }
+        if let Some(c) = self.capacity {
+            check_capacity(c)?;
+        }
         if let Some(k) = self.cpus {
             check_cpus(k)?;
         }
@@ -114,6 +121,11 @@ pub fn check_workers(k: u64) -> Result<(), UsageError> {
 /// `--work NS` within core's limit.
 pub fn check_work(ns: u64) -> Result<(), UsageError> {
     limits::work_ns(ns).map(drop).map_err(UsageError::from)
+}
+
+/// `--capacity C`: 0 ..= `MAX_CAPACITY` request slots, checked before anything is built.
+pub fn check_capacity(c: u64) -> Result<(), UsageError> {
+    limits::capacity(c).map(drop).map_err(UsageError::from)
 }
 
 /// `--rate R`: 1 ..= `MAX_RATE` numbers per second, checked before anything is built.
@@ -289,6 +301,7 @@ pub mod tests {
                 cpus: None,
                 load: 0,
                 rate: None,
+                capacity: None,
             },
             status: Status::Ok,
             error: None,

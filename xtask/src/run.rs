@@ -72,6 +72,11 @@ pub fn executor_args(cmd: &mut Command, target: &Target, settings: &BenchSetting
         let steps = dispenser_core::work::Work::at_rate(settings.work_ns, rate).steps();
         cmd.args(["--work-steps", &steps.to_string()]);
     }
+    // The plan gives a capacity only to cells of bounded variants (the
+    // binaries refuse it for any other).
+    if let Some(c) = settings.capacity {
+        cmd.args(["--capacity", &c.to_string()]);
+    }
     cmd.args(&settings.bench_args);
 }
 

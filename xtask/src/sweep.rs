@@ -24,6 +24,7 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
             cpus: sweep.cpus.clone(),
             load: sweep.load.clone(),
             rate: sweep.rate.clone(),
+            capacity: sweep.capacity.clone(),
         },
         runtimes: args.runtimes,
         settings: sweep.settings.clone(),

@@ -172,6 +172,9 @@ fn check_bad_input(t: &Target) {
         vec!["--rate", "0"],
         vec!["--rate", "-5"],
         vec!["--rate", "100000000000"],
+        vec!["--capacity", "-1"],
+        vec!["--capacity", "x"],
+        vec!["--capacity", "100000000"],
     ];
     if t.takes_workers {
         cases.extend([vec!["--workers", "0"], vec!["--workers", "5000"], vec!["--workers", "x"]]);
@@ -372,6 +375,43 @@ fn check_closed_stdout(t: &Target, names: &[String]) {
     assert_eq!(out.status.code(), Some(1), "{}: {}", t.name(), stderr(&out));
 }
 
+/// `--capacity C` sizes the request channel of every bounded variant the
+/// binary lists (`--list --format json`): each is `ok` at a rendezvous, one
+/// slot and 16, with C recorded; a variant without a bounded channel refuses
+/// it before anything runs (exit 2, one line, nothing on stdout).
+fn check_capacity(t: &Target) {
+    let out = t.run(&["--list", "--format", "json"]);
+    let listings: Vec<Listing> = stdout_lines(&out).iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let (bounded, other): (Vec<&Listing>, Vec<&Listing>) =
+        listings.iter().partition(|l| l.capacity == Some(dispenser_core::Capacity::Bounded));
+    for c in ["0", "1", "16"] {
+        if bounded.is_empty() {
+            break;
+        }
+        let mut args = vec!["--capacity", c, "--consumers", "8", "--per-consumer", "50", "--samples", "1"];
+        args.extend(["--warmup", "0", "--format", "json"]);
+        for l in &bounded {
+            args.extend(["--variant", l.name.as_str()]);
+        }
+        let out = t.run(&args);
+        let on = format!("{} --capacity {c}", t.name());
+        assert!(out.status.success(), "{on}: {}", stderr(&out));
+        let records = records(&out);
+        assert_eq!(records.len(), bounded.len(), "{on}");
+        for r in records {
+            let want = Some(c.parse().unwrap());
+            assert_eq!((r.status, r.settings.capacity), (Status::Ok, want), "{on} {}: {:?}", r.variant, r.error);
+        }
+    }
+    if let Some(l) = other.first() {
+        let out = t.run(&["--capacity", "1", "--variant", &l.name, "--consumers", "2", "--per-consumer", "10"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{} --capacity on {}: {err}", t.name(), l.name);
+        assert_eq!(err.lines().count(), 1, "{}: {err}", t.name());
+        assert!(err.contains(&l.name) && out.stdout.is_empty(), "{}: {err}", t.name());
+    }
+}
+
 #[test]
 fn every_runtime_binary_keeps_the_contract() {
     for t in targets() {
@@ -381,6 +421,7 @@ fn every_runtime_binary_keeps_the_contract() {
         check_work_and_one_cpu(&t, &names);
         check_load(&t, &names);
         check_open_loop(&t, &names);
+        check_capacity(&t);
         check_table_is_the_default(&t, &names);
         check_faults(&t);
         #[cfg(unix)]

@@ -4,8 +4,9 @@ use std::future::Future;
 
 /// A crate's one-shot channel: one value, sent without waiting, awaited once.
 pub trait Oneshot: 'static {
-    /// Sending half, carried inside the request.
-    type Sender<T: Send + 'static>: Send + 'static;
+    /// Sending half, carried inside the request (so `Unpin`, as every
+    /// request is: see [`Channel::send`](super::Channel::send)).
+    type Sender<T: Send + 'static>: Send + Unpin + 'static;
     /// Receiving half, kept by the consumer.
     type Receiver<T: Send + 'static>: Send + 'static;
     /// A fresh one-shot channel.

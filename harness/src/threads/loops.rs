@@ -309,7 +309,8 @@ fn join<R: Blocking, T: Send + 'static>(handle: R::Handle<Result<T, SampleError>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::threads::{Crossbeam, OneshotCrate, Threads};
+    use crate::channels::Crossbeam;
+    use crate::threads::{OneshotCrate, Threads};
     use dispenser_core::validate;
     use dispenser_core::variant::{BOUNDED, UNBOUNDED};
     use std::sync::atomic::AtomicU64;

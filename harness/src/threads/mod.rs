@@ -15,8 +15,9 @@
 //! Every participant parks at the [`StartLine`] once it has reserved its
 //! list; the coordinator (the sample's OS thread) opens the line when all
 //! are parked, and consumers wait at the [`FinishLine`] for the last one
-//! before they exit. The blocking channel crates (std, crossbeam, flume,
-//! kanal) and the `oneshot` crate are adapted here.
+//! before they exit. The blocking channel crates are adapted in
+//! the `channels` module (which uses this one, never the reverse), the
+//! `oneshot` crate here.
 
 mod blocking;
 mod channel;
@@ -26,7 +27,7 @@ mod one_shot;
 mod start_line;
 
 pub use blocking::{Blocking, Threads};
-pub use channel::{Channel, Crossbeam, Flume, Kanal, StdMpsc, StdSyncChannel};
+pub use channel::Channel;
 pub use counter::Counter;
 pub use loops::{
     actor, actor_variant, baseline_variant, channel_variant, counter, counter_variant, round_trip, single_thread,

@@ -281,7 +281,7 @@ impl XScale {
                 .take_while(|v| *v <= range.1)
                 .filter(|v| *v >= range.0)
                 .collect(),
-            Axis::Work | Axis::Cpus | Axis::Load | Axis::Rate => xs.iter().map(|x| pos(*x)).collect(),
+            Axis::Work | Axis::Cpus | Axis::Load | Axis::Rate | Axis::Capacity => xs.iter().map(|x| pos(*x)).collect(),
         };
         XScale { range, ticks, zero_at }
     }
