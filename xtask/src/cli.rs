@@ -82,7 +82,7 @@ pub enum Task {
 /// Options of `cargo xtask bench`.
 #[derive(Debug, Clone, Args)]
 pub struct BenchArgs {
-    /// Smoke run: workload 4x10000, 3 samples, 1 s per cell (well under a minute after the build).
+    /// Smoke run: workload 4x10000, 3 samples, 0.3 s per process (about a minute of cells after the build).
     #[arg(long)]
     pub quick: bool,
     /// Only this runtime (repeatable): its name (`sync`, `tokio`) or its package (`tokio-bench`).
