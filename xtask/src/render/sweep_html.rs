@@ -114,6 +114,24 @@ fn knee_terminal(out: &mut String, results: &Results) {
     }
 }
 
+/// A table of `header` and `rows`, each cell with the class attribute
+/// `class(column, cell)` gives it.
+fn html_table(out: &mut String, header: &[String], rows: &[Vec<String>], class: impl Fn(usize, &str) -> &'static str) {
+    out.push_str("<table>\n<thead><tr>");
+    for h in header {
+        let _ = write!(out, "<th>{}</th>", escape(h));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in rows {
+        out.push_str("<tr>");
+        for (i, cell) in row.iter().enumerate() {
+            let _ = write!(out, "<td{}>{}</td>", class(i, cell), escape(cell));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
 /// sweep.html, with its `charts` and the `crossovers` the maps draw.
 pub fn render(results: &Results, charts: &Charts, crossovers: &[Crossover]) -> String {
     let (maps, knees) = (charts.maps, charts.knees);
@@ -152,24 +170,13 @@ pub fn render(results: &Results, charts: &Charts, crossovers: &[Crossover]) -> S
             let _ = writeln!(out, "<div class=\"chart\">{}</div>", inline_svg(svg));
         }
         let (header, rows) = table(s);
-        out.push_str("<table>\n<thead><tr>");
-        for h in &header {
-            let _ = write!(out, "<th>{}</th>", escape(h));
-        }
-        out.push_str("</tr></thead>\n<tbody>\n");
-        for row in rows {
-            out.push_str("<tr>");
-            for (i, cell) in row.iter().enumerate() {
-                let class = match i {
-                    0 => "",
-                    _ if cell.chars().next().is_some_and(|c| c.is_ascii_uppercase()) => " class=\"bad\"",
-                    _ => " class=\"num\"",
-                };
-                let _ = write!(out, "<td{class}>{}</td>", escape(cell));
-            }
-            out.push_str("</tr>\n");
-        }
-        out.push_str("</tbody>\n</table>\n</section>\n");
+        // A status (TIMEOUT, FAILED) is upper case; a figure is a number.
+        html_table(&mut out, &header, &rows, |i, cell| match i {
+            0 => "",
+            _ if cell.chars().next().is_some_and(|c| c.is_ascii_uppercase()) => " class=\"bad\"",
+            _ => " class=\"num\"",
+        });
+        out.push_str("</section>\n");
     }
     if !crossovers.is_empty() {
         out.push_str("<section>\n<h2>Where the answer flips</h2>\n");
@@ -203,20 +210,8 @@ pub fn render(results: &Results, charts: &Charts, crossovers: &[Crossover]) -> S
             let _ = writeln!(out, "<div class=\"chart\">{}</div>", inline_svg(svg));
         }
         let (header, rows) = knee::table(&curves.iter().collect::<Vec<_>>());
-        out.push_str("<table>\n<thead><tr>");
-        for h in &header {
-            let _ = write!(out, "<th>{}</th>", escape(h));
-        }
-        out.push_str("</tr></thead>\n<tbody>\n");
-        for row in rows {
-            out.push_str("<tr>");
-            for (i, cell) in row.iter().enumerate() {
-                let class = if i < 2 { "" } else { " class=\"num\"" };
-                let _ = write!(out, "<td{class}>{}</td>", escape(cell));
-            }
-            out.push_str("</tr>\n");
-        }
-        out.push_str("</tbody>\n</table>\n<ul>\n");
+        html_table(&mut out, &header, &rows, |i, _| if i < 2 { "" } else { " class=\"num\"" });
+        out.push_str("<ul>\n");
         for line in knee::findings(results) {
             let _ = writeln!(out, "<li>{}</li>", escape(&line));
         }
