@@ -1,6 +1,7 @@
 //! The command line of every task, parsed in one place (clap derive), and
 //! the checks that turn a mistake into one line on stderr and status 2.
 
+use crate::axis::DEFAULT_CAPACITY;
 use crate::error::UsageError;
 use crate::results::{BenchSettings, check_capacity, check_cpus, check_load, check_rate, check_work, check_workers};
 use clap::{Args, CommandFactory, Parser, Subcommand};
@@ -39,13 +40,25 @@ pub const QUICK_BUDGET_S: f64 = 0.3;
 /// slowest default cell takes about a minute on two busy cores) but finite.
 pub const DEFAULT_TIMEOUT_S: f64 = 300.0;
 
-/// `sweep`: consumer counts of a default sweep.
-pub const SWEEP_DEFAULT_CONSUMERS: [u64; 8] = [1, 2, 4, 8, 16, 64, 256, 1024];
-/// Numbers per sample at every point of a default sweep: 2^20, about a
-/// million, and divisible by every default consumer count (1,000,000 is not
-/// divisible by 256 or 1024, and a total that changed from point to point
-/// would not be a fixed total).
-pub const SWEEP_DEFAULT_TOTAL: u64 = 1 << 20;
+/// `sweep`: consumer counts of a default sweep, 1 to 1,024 in steps of 4×.
+pub const SWEEP_DEFAULT_CONSUMERS: [u64; 6] = [1, 4, 16, 64, 256, 1024];
+/// Numbers per sample at the no-work points of a default sweep: 2^18, and
+/// divisible by every default consumer count (a power of ten is not
+/// divisible by 256 or 1024, and a total that changed from consumer count
+/// to consumer count would not be a fixed total). Small enough that a
+/// 1,024-thread channel point takes seconds, not a minute.
+pub const SWEEP_DEFAULT_TOTAL: u64 = 1 << 18;
+/// Work per number of a default sweep, ns: none, 1, 10 and 100 µs, the
+/// range over which the primitives go from all that is measured to noise
+/// beside the work.
+pub const SWEEP_DEFAULT_WORK: [u64; 4] = [0, 1_000, 10_000, 100_000];
+/// Request channel capacities of a default sweep: rendezvous, one slot,
+/// and N (one slot per consumer, the bench default).
+pub const SWEEP_DEFAULT_CAPACITY: [&str; 3] = ["0", "1", "N"];
+/// Busy work a sample of a work point is held to, ns: at a point with work
+/// W the total is halved until TOTAL x W fits (see [`Sweep::total_at`]), so
+/// that a 100 µs point takes a fraction of a second per sample, not a minute.
+pub const SWEEP_WORK_PER_SAMPLE_NS: u64 = 250_000_000;
 /// Counted samples per point: the floor the runtime binaries keep anyway.
 pub const SWEEP_DEFAULT_SAMPLES: u64 = 3;
 /// Warm-up samples per point: none, to keep the default sweep short.
@@ -196,14 +209,14 @@ pub struct SweepArgs {
     /// Consumer counts, comma separated.
     #[arg(long, value_name = "N,N..", value_delimiter = ',', default_values_t = SWEEP_DEFAULT_CONSUMERS)]
     pub consumers: Vec<u64>,
-    /// Numbers per sample at every point; each consumer takes TOTAL / N, so N must divide it.
+    /// Numbers per sample at the points without work; each consumer takes TOTAL / N, so N must divide it. A point with W ns of work halves it until TOTAL x W is at most 0.25 s.
     #[arg(long, value_name = "TOTAL", default_value_t = SWEEP_DEFAULT_TOTAL)]
     pub total: u64,
-    /// Executor threads of the async runtimes, comma separated [default: powers of two up to the cores, and 2x the cores].
+    /// Executor threads of the async runtimes, comma separated, e.g. `1,2,4` for the workers axis [default: the cores].
     #[arg(long, value_name = "K,K..", value_delimiter = ',')]
     pub workers: Vec<u64>,
     /// Busy work per number, ns, comma separated: an axis with its own chart (ns/number against work).
-    #[arg(long, value_name = "NS,NS..", value_delimiter = ',', default_values_t = [0u64])]
+    #[arg(long, value_name = "NS,NS..", value_delimiter = ',', default_values_t = SWEEP_DEFAULT_WORK)]
     pub work: Vec<u64>,
     /// CPUs to pin each process to, comma separated: an axis with its own chart [default: not pinned].
     #[arg(long, value_name = "K,K..", value_delimiter = ',')]
@@ -214,8 +227,8 @@ pub struct SweepArgs {
     /// Open loop at these offered rates, numbers per second, comma separated: an axis, with latency percentiles against offered load [default: closed loop].
     #[arg(long, value_name = "R,R..", value_delimiter = ',')]
     pub rate: Vec<u64>,
-    /// Request channel capacities of the bounded channel and actor variants, comma separated (0: rendezvous where the crate has one): an axis with its own chart; only those variants run [default: N, one slot per consumer].
-    #[arg(long, value_name = "C,C..", value_delimiter = ',')]
+    /// Request channel capacities of the bounded channel and actor variants, comma separated (0: rendezvous where the crate has one; N: one slot per consumer, the bench default): an axis with its own chart; at a point other than N only those variants run.
+    #[arg(long, value_name = "C,C..", value_delimiter = ',', value_parser = parse_capacity, default_values = SWEEP_DEFAULT_CAPACITY)]
     pub capacity: Vec<u64>,
     /// Processes per point, run in rounds: with more than one, every crossover and load finding rests on the spread between processes.
     #[arg(long, value_name = "R", default_value_t = 1)]
@@ -240,6 +253,8 @@ pub struct SweepArgs {
 /// The sweep's points, checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sweep {
+    /// Numbers per sample at the points without work.
+    pub total: u64,
     /// One workload per consumer count, fewest first; all of `total` numbers.
     pub workloads: Vec<Workload>,
     /// Worker counts for runtimes that take `--workers`, ascending.
@@ -290,7 +305,7 @@ impl SweepArgs {
             workloads.push(w);
         }
         let workers = if self.workers.is_empty() {
-            default_workers(dispenser_core::workload::available_parallelism() as u64)
+            vec![dispenser_core::workload::available_parallelism().max(1) as u64]
         } else {
             sorted_unique(&self.workers)
         };
@@ -319,9 +334,10 @@ impl SweepArgs {
         for r in rate.iter().flatten() {
             check_rate(*r)?;
         }
+        // N (parsed as DEFAULT_CAPACITY) sorts last, as it is drawn.
         let capacity: Vec<Option<u64>> = match sorted_unique(&self.capacity) {
             list if list.is_empty() => vec![None],
-            list => list.into_iter().map(Some).collect(),
+            list => list.into_iter().map(|c| (c != DEFAULT_CAPACITY).then_some(c)).collect(),
         };
         for c in capacity.iter().flatten() {
             check_capacity(*c)?;
@@ -345,10 +361,45 @@ impl SweepArgs {
             capacity: None,
         }
         .checked()?;
-        Ok(Sweep { workloads, workers, work, cpus, load, rate, capacity, settings })
+        Ok(Sweep { total: self.total, workloads, workers, work, cpus, load, rate, capacity, settings })
     }
 }
 
+impl Sweep {
+    /// Numbers per sample at a point with `work_ns` of work: the total,
+    /// halved while the work alone would take more than
+    /// [`SWEEP_WORK_PER_SAMPLE_NS`] and every consumer count still divides
+    /// it with a number each. At no work, the total itself.
+    pub fn total_at(&self, work_ns: u64) -> u64 {
+        let mut total = self.total;
+        let divides =
+            |t: u64| self.workloads.iter().all(|w| t >= w.consumers as u64 && t.is_multiple_of(w.consumers as u64));
+        while total.saturating_mul(work_ns) > SWEEP_WORK_PER_SAMPLE_NS && total.is_multiple_of(2) && divides(total / 2)
+        {
+            total /= 2;
+        }
+        total
+    }
+
+    /// The workloads at a point with `work_ns` of work: each consumer count
+    /// sharing [`Sweep::total_at`].
+    pub fn workloads_at(&self, work_ns: u64) -> Vec<Workload> {
+        let total = self.total_at(work_ns);
+        self.workloads
+            .iter()
+            .map(|w| Workload { consumers: w.consumers, per_consumer: (total / w.consumers as u64) as usize })
+            .collect()
+    }
+}
+
+/// `--capacity C`: a number of slots, or `N` for the default (one slot per
+/// consumer), which stands as [`DEFAULT_CAPACITY`] until [`SweepArgs::sweep`].
+fn parse_capacity(s: &str) -> Result<u64, String> {
+    if s.eq_ignore_ascii_case("n") {
+        return Ok(DEFAULT_CAPACITY);
+    }
+    s.parse().map_err(|_| format!("'{s}' is not a capacity: a whole number of slots, or N for one per consumer"))
+}
 /// Counted samples per process the budget never cuts below, so that a cell
 /// of `processes` processes keeps at least [`MIN_CELL_SAMPLES`] in all: one
 /// per process from three processes on (a slow cell then costs no more
@@ -360,18 +411,6 @@ pub fn min_samples(processes: u64) -> u64 {
 /// A list given on the command line, ascending, each once.
 fn sorted_unique(list: &[u64]) -> Vec<u64> {
     let mut out = list.to_vec();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
-/// 1, 2, 4 .. up to `cores` (and `cores` itself), then `2 * cores`
-/// oversubscribed: `1,2,4` on two cores, `1,2,4,8,16` on eight.
-pub fn default_workers(cores: u64) -> Vec<u64> {
-    let cores = cores.max(1);
-    let mut out: Vec<u64> = std::iter::successors(Some(1u64), |k| Some(k * 2)).take_while(|k| *k <= cores).collect();
-    out.push(cores);
-    out.push(cores * 2);
     out.sort_unstable();
     out.dedup();
     out
@@ -471,13 +510,33 @@ pub mod tests {
     #[test]
     fn defaults_are_powers_of_two_at_a_fixed_total() {
         let s = sweep_args(&[]).sweep().unwrap();
-        assert_eq!(s.workloads.len(), 8);
+        assert_eq!(s.workloads.len(), 6);
         assert!(s.workloads.iter().all(|w| w.total() == SWEEP_DEFAULT_TOTAL));
-        assert_eq!(s.workloads[7], Workload { consumers: 1024, per_consumer: 1024 });
+        assert_eq!(s.workloads[5], Workload { consumers: 1024, per_consumer: 256 });
         assert_eq!((s.settings.samples, s.settings.warmup), (3, 0));
-        assert_eq!(default_workers(2), [1, 2, 4]);
-        assert_eq!(default_workers(1), [1, 2]);
-        assert_eq!(default_workers(6), [1, 2, 4, 6, 12]);
+        assert_eq!(s.work, SWEEP_DEFAULT_WORK);
+        assert_eq!(s.capacity, [Some(0), Some(1), None]);
+        assert_eq!(s.workers, [dispenser_core::workload::available_parallelism().max(1) as u64]);
+    }
+
+    #[test]
+    fn work_points_take_fewer_numbers_but_every_consumer_keeps_one() {
+        let s = sweep_args(&[]).sweep().unwrap();
+        let totals: Vec<u64> = SWEEP_DEFAULT_WORK.iter().map(|&w| s.total_at(w)).collect();
+        // 2^18 at no work, then halved until TOTAL x W <= 0.25 s, never below 1,024 (the most consumers).
+        assert_eq!(totals, [1 << 18, 1 << 17, 1 << 14, 2048]);
+        assert!(s.workloads_at(100_000).iter().all(|w| w.total() == 2048 && w.per_consumer >= 2));
+        // An odd total cannot be halved: it stays whole rather than break a consumer count.
+        let s = sweep_args(&["--consumers", "3", "--total", "999", "--work", "1000000"]).sweep().unwrap();
+        assert_eq!(s.total_at(1_000_000), 999);
+    }
+
+    #[test]
+    fn capacity_takes_n_for_the_default() {
+        let s = sweep_args(&["--capacity", "16,n,0"]).sweep().unwrap();
+        assert_eq!(s.capacity, [Some(0), Some(16), None]);
+        let e = Xtask::try_parse_from(["cargo xtask", "sweep", "--capacity", "x"]).unwrap_err().to_string();
+        assert!(e.contains("not a capacity"), "{e}");
     }
 
     #[test]

@@ -284,8 +284,8 @@ fn ordinal(n: usize) -> String {
     format!("{n}{suffix}")
 }
 
-/// What background load does, when a sweep varies it: per family, its best
-/// cell under each load against its best cell with none (the slowdown, with
+/// What background load does, when a sweep varies it: per runtime and
+/// family, its best cell under each load against its best cell with none (the slowdown, with
 /// the 95% interval of the ratio), and per runtime and family the cell
 /// whose rank moves most (`under load 2, kanal-bounded falls from 1st to 5th
 /// among channels on sync (threads)`), for every combination of the other
@@ -308,10 +308,20 @@ pub fn load_effects(results: &Results) -> Vec<String> {
             cells.iter().filter(|c| Axis::Load.of(c.first()) == k && &fixed_of(c) == fixed).collect()
         };
         let idle = under(0);
+        // Per runtime: the best cell overall is usually on a single-threaded
+        // runtime, which load barely touches, and would hide what it does to
+        // the threads and the work-stealing executors.
+        let runtimes: BTreeSet<String> = idle.iter().map(|c| c.first().runtime_label()).collect();
         for &k in &loads {
             let busy = under(k);
-            for family in crate::results::FAMILY_ORDER.iter().filter(|f| **f != Family::Baseline) {
-                let (Some(before), Some(after)) = (best_of(&idle, *family), best_of(&busy, *family)) else { continue };
+            for (runtime, family) in runtimes.iter().flat_map(|rt| {
+                crate::results::FAMILY_ORDER.iter().filter(|f| **f != Family::Baseline).map(move |f| (rt, *f))
+            }) {
+                let (Some(before), Some(after)) =
+                    (best_of(&on_runtime(&idle, runtime), family), best_of(&on_runtime(&busy, runtime), family))
+                else {
+                    continue;
+                };
                 let seed = evidence::seed_for(&format!("load/{}/{}", before.key(), after.key()));
                 let Some(r) = evidence::ratio(&before.samples_by_process(), &after.samples_by_process(), seed) else {
                     continue;
@@ -329,16 +339,21 @@ pub fn load_effects(results: &Results) -> Vec<String> {
                     }
                 };
                 out.push(format!(
-                    "load {k}{at}: best {}: {verdict} ({} idle, {} under load)",
+                    "load {k}{at}: best {} on {runtime}: {verdict} ({} idle, {} under load)",
                     family.as_str(),
-                    name(before),
-                    name(after)
+                    before.first().variant,
+                    after.first().variant
                 ));
             }
             out.extend(rank_moves(&idle, &busy, k, &at));
         }
     }
     out
+}
+
+/// The cells of `cells` on `runtime` (its label, workers included).
+fn on_runtime<'c, 'a>(cells: &[&'c CellRecords<'a>], runtime: &str) -> Vec<&'c CellRecords<'a>> {
+    cells.iter().copied().filter(|c| c.first().runtime_label() == runtime).collect()
 }
 
 /// The best cell of `family` among `cells` (lowest point estimate).
@@ -465,11 +480,8 @@ mod tests {
         }
         let results = Results::new(RunInfo::default(), None, records);
         let text = load_effects(&results).join("\n");
-        assert!(text.contains("load 2: best channel: 2.20× ["), "{text}");
-        assert!(
-            text.contains("slower (kanal-bounded on sync (threads) idle, flume-bounded on sync (threads) under load)"),
-            "{text}"
-        );
+        assert!(text.contains("load 2: best channel on sync (threads): 2.20× ["), "{text}");
+        assert!(text.contains("slower (kanal-bounded idle, flume-bounded under load)"), "{text}");
         assert!(
             text.contains("load 2: kanal-bounded falls from 1st to 3rd among channels on sync (threads)"),
             "{text}"

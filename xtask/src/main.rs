@@ -16,6 +16,7 @@ mod cli;
 mod collate;
 mod compare;
 mod crossover;
+mod crossover_grid;
 mod discover;
 mod error;
 mod findings;

@@ -172,7 +172,7 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
                 axes.push_str(&format!(", workers {workers:?}"));
             }
             if work.iter().any(|ns| *ns > 0) {
-                axes.push_str(&format!(", work {work:?} ns"));
+                axes.push_str(&format!(", work {work:?} ns (fewer numbers where the work is long)"));
             }
             if cpus.iter().any(Option::is_some) {
                 let cpus: Vec<u64> = cpus.iter().flatten().copied().collect();
@@ -186,8 +186,9 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
                 axes.push_str(&format!(", open loop at {rate:?} numbers/s"));
             }
             if capacity.iter().any(Option::is_some) {
+                let n = if capacity.contains(&None) { " and N" } else { "" };
                 let capacity: Vec<u64> = capacity.iter().flatten().copied().collect();
-                axes.push_str(&format!(", bounded variants at capacity {capacity:?}"));
+                axes.push_str(&format!(", bounded variants at capacity {capacity:?}{n}"));
             }
             eprintln!(
                 "dispenser-bench sweep: {planned} points ({axes}), order --seed {seed}, results in {}",

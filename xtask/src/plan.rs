@@ -281,7 +281,9 @@ pub fn shuffle<T>(items: &mut [T], seed: u64) {
 pub const PREFERRED: [&str; 3] = ["atomic", "flume-bounded", "oneshot-actor"];
 
 /// The default set of a runtime: one variant per family, the [`PREFERRED`]
-/// one where the runtime has it, else the first listed.
+/// one where the runtime has it, else the first listed; and beside a
+/// `-bounded` channel its `-unbounded` twin where the runtime has one, so
+/// that a default sweep also answers "bounded or unbounded".
 pub fn default_variants(listed: &[VariantInfo]) -> Vec<VariantInfo> {
     let mut out = Vec::new();
     for f in FAMILY_ORDER {
@@ -289,6 +291,10 @@ pub fn default_variants(listed: &[VariantInfo]) -> Vec<VariantInfo> {
         let pick = ours.iter().find(|v| PREFERRED.contains(&v.name.as_str())).or(ours.first());
         if let Some(v) = pick {
             out.push((*v).clone());
+            let twin = v.name.strip_suffix("-bounded").map(|stem| format!("{stem}-unbounded"));
+            if let Some(t) = twin.and_then(|t| ours.iter().find(|u| u.name == t)) {
+                out.push((*t).clone());
+            }
         }
     }
     out
@@ -311,9 +317,12 @@ pub fn sweep(
     for (target, variants) in listed {
         let chosen = if globs.is_empty() { default_variants(variants) } else { variants.clone() };
         let one = [(Arc::clone(target), chosen)];
-        // bench's planner: the filters, and a usage error when they match nothing.
-        let cells = cells(&one, globs, &sweep.workloads, seed)
-            .or_else(|e| if listed.len() > 1 && is_usage(&e) { Ok(Vec::new()) } else { Err(e) })?;
+        // bench's planner: the filters, and a usage error when they match
+        // nothing; a work point has a smaller total (Sweep::total_at).
+        let cells_at = |work_ns: u64| {
+            cells(&one, globs, &sweep.workloads_at(work_ns), seed)
+                .or_else(|e| if listed.len() > 1 && is_usage(&e) { Ok(Vec::new()) } else { Err(e) })
+        };
         let knob_sets = sweep.work.iter().flat_map(|&work_ns| {
             sweep.cpus.iter().flat_map(move |&cpus| {
                 sweep.load.iter().flat_map(move |&load| {
@@ -325,6 +334,7 @@ pub fn sweep(
         });
         for (work_ns, cpus, load, rate, capacity) in knob_sets {
             let knobs = Knobs { workers: None, work_ns, cpus, load, rate, capacity };
+            let cells = cells_at(work_ns)?;
             // A capacity applies to the bounded variants only (see takes_capacity).
             let cells = match capacity {
                 Some(_) => takes_capacity(cells.clone(), capacity).unwrap_or_default(),
@@ -472,9 +482,17 @@ mod tests {
 
     #[test]
     fn the_default_set_is_one_per_family_preferring_shared_crates() {
-        let sync = info(&["single-thread", "atomic", "std-mutex", "parking_lot-mutex", "std-mpsc", "flume-bounded"]);
+        let sync = info(&[
+            "single-thread",
+            "atomic",
+            "std-mutex",
+            "parking_lot-mutex",
+            "std-mpsc",
+            "flume-bounded",
+            "flume-unbounded",
+        ]);
         let names: Vec<String> = default_variants(&sync).into_iter().map(|v| v.name).collect();
-        assert_eq!(names, ["single-thread", "atomic", "std-mutex", "flume-bounded"]);
+        assert_eq!(names, ["single-thread", "atomic", "std-mutex", "flume-bounded", "flume-unbounded"]);
         let tokio =
             info(&["atomic", "tokio-mutex", "std-mutex", "async-channel-unbounded", "flume-bounded", "oneshot-actor"]);
         let names: Vec<String> = default_variants(&tokio).into_iter().map(|v| v.name).collect();
@@ -494,8 +512,20 @@ mod tests {
         let sync = Arc::new(targets(&rt("sync", Workers::No), "/s".into()).remove(0));
         let smol = Arc::new(targets(&rt("smol", Workers::All), "/m".into()).remove(0));
         let listed = vec![(sync, info(&["atomic", "std-mpsc"])), (smol, info(&["atomic", "async-lock-mutex"]))];
-        let s =
-            crate::cli::tests::sweep_args(&["--consumers", "1,2", "--total", "8", "--workers", "1,2"]).sweep().unwrap();
+        let s = crate::cli::tests::sweep_args(&[
+            "--consumers",
+            "1,2",
+            "--total",
+            "8",
+            "--workers",
+            "1,2",
+            "--work",
+            "0",
+            "--capacity",
+            "N",
+        ])
+        .sweep()
+        .unwrap();
         let groups = sweep(&listed, &[], &s, 1).unwrap();
         let shape: Vec<(Option<u64>, usize)> = groups.iter().map(|g| (g.knobs.workers, g.cells.len())).collect();
         assert_eq!(shape, [(None, 4), (Some(1), 4), (Some(2), 4)]);
@@ -505,7 +535,8 @@ mod tests {
         assert!(is_usage(&sweep(&listed, &none, &s, 1).unwrap_err()));
 
         // Work and CPU counts multiply the groups, for threads and tasks alike.
-        let args = ["--consumers", "1", "--total", "8", "--workers", "2", "--work", "500,0", "--cpus", "1"];
+        let args =
+            ["--consumers", "1", "--total", "8", "--workers", "2", "--work", "500,0", "--cpus", "1", "--capacity", "n"];
         let s = crate::cli::tests::sweep_args(&args).sweep().unwrap();
         assert_eq!((s.work.as_slice(), s.cpus.as_slice()), ([0, 500].as_slice(), [Some(1)].as_slice()));
         let knobs: Vec<Knobs> = sweep(&listed, &[], &s, 1).unwrap().iter().map(|g| g.knobs).collect();
@@ -533,7 +564,9 @@ mod tests {
         let listed = vec![(sync, variants)];
         let all = globs(&["*"]);
         let s =
-            crate::cli::tests::sweep_args(&["--consumers", "4", "--total", "8", "--capacity", "16,0"]).sweep().unwrap();
+            crate::cli::tests::sweep_args(&["--consumers", "4", "--total", "8", "--capacity", "16,0", "--work", "0"])
+                .sweep()
+                .unwrap();
         assert_eq!(s.capacity, [Some(0), Some(16)]);
         let groups = sweep(&listed, &all, &s, 1).unwrap();
         for g in &groups {

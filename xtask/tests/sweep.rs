@@ -28,7 +28,19 @@ fn a_tiny_sweep_has_one_record_per_point_and_a_well_formed_page() {
     let _machine = shared();
     let dir = tempfile::tempdir().unwrap();
     let out = xtask()
-        .args(["sweep", "--consumers", "1,2", "--total", "100", "--runtime", "sync", "--variant", "atomic"])
+        .args([
+            "sweep",
+            "--consumers",
+            "1,2",
+            "--total",
+            "100",
+            "--work",
+            "0",
+            "--runtime",
+            "sync",
+            "--variant",
+            "atomic",
+        ])
         .args(["--variant", "std-mutex", "--samples", "3", "--out"])
         .arg(dir.path())
         .output()

@@ -13,7 +13,7 @@ use dispenser_core::evidence;
 use dispenser_core::stats::Stats;
 
 /// Column names, in order.
-pub const COLUMNS: [&str; 52] = [
+pub const COLUMNS: [&str; 55] = [
     "runtime",
     "flavor",
     "workers",
@@ -24,6 +24,9 @@ pub const COLUMNS: [&str; 52] = [
     "per_consumer",
     "work_ns",
     "cpus",
+    "load",
+    "rate",
+    "capacity",
     "status",
     "rank_lo",
     "rank_hi",
@@ -122,7 +125,7 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
         let shown = failure.unwrap_or(r);
         let fair = cell.fairness().filter(|_| ok);
         let per_number = |v: Option<f64>| opt(v.filter(|_| ok).map(|x| x.to_string()));
-        let row: [String; 52] = [
+        let row: [String; 55] = [
             r.runtime.clone(),
             r.executor.flavor.clone(),
             opt(r.executor.workers.map(|w| w.to_string())),
@@ -133,6 +136,9 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
             r.workload.per_consumer.to_string(),
             r.settings.work_ns.to_string(),
             opt(r.settings.cpus.map(|k| k.to_string())),
+            r.settings.load.to_string(),
+            opt(r.settings.rate.map(|k| k.to_string())),
+            opt(r.settings.capacity.map(|k| k.to_string())),
             shown.status.as_str().into(),
             opt(place.map(|(rank, _)| rank.lo.to_string())),
             opt(place.map(|(rank, _)| rank.hi.to_string())),

@@ -22,6 +22,9 @@ th, td { padding: 3px 9px; border-bottom: 1px solid #e4e4e4; white-space: nowrap
 th { background: #f4f4f4; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.bad { text-align: right; color: #a40000; font-weight: bold; }
+td.side-a { background: #dbe9f6; }
+td.side-b { background: #fbe3cf; }
+td.tied { color: #777; }
 tr.unranked td { color: #a40000; }
 .swatch { display: inline-block; width: 0.8em; height: 0.8em; margin-right: 0.4em; border-radius: 2px; vertical-align: baseline; }
 pre { background: #f7f7f7; padding: 0.8em; font-size: 0.85em; overflow-x: auto; }

@@ -93,7 +93,7 @@ fn render(stem: &str, curves: &[&Curve], x: (f64, f64), y: (f64, f64), foot: &st
         let small = ("sans-serif", 12).into_font().color(&RGBColor(80, 80, 80));
         base.draw_text(&format!("machine: {foot}"), &small, (12, 6)).map_err(|e| err(&e))?;
         let legend = format!(
-            "thick: p99 · thin: p50 · ×: p99.9, from each take's scheduled time. The knee: p99 past {:.0}× the p50 at the lowest rate.",
+            "thick: p99 · thin: p50 · ×: p99.9, from each take's scheduled time. The knee: p99 past {:.0}× the p99 at the lowest rate.",
             knee::BOUND
         );
         base.draw_text(&legend, &small, (12, 22)).map_err(|e| err(&e))?;

@@ -378,6 +378,15 @@ pub fn header(results: &Results) -> Vec<String> {
         if let Some(k) = s.cpus {
             run_line.push(format!("pinned to {k} CPU{}", if k == 1 { "" } else { "s" }));
         }
+        if s.load > 0 {
+            run_line.push(format!("{} busy thread{} of load", s.load, if s.load == 1 { "" } else { "s" }));
+        }
+        if let Some(r) = s.rate {
+            run_line.push(format!("open loop at {r} numbers/s"));
+        }
+        if let Some(c) = s.capacity {
+            run_line.push(format!("request channel capacity {c}"));
+        }
     }
     if !run_line.is_empty() {
         lines.push(format!("run: {}", run_line.join(" · ")));

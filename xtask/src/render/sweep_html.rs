@@ -8,6 +8,7 @@ use super::html::{page_end, page_start};
 use super::sweep_chart::{self, Axis, RuntimeSweep};
 use super::text::{html_escape as escape, inline_svg};
 use crate::crossover::{self, Crossover};
+use crate::crossover_grid;
 use crate::knee;
 use crate::results::Results;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
@@ -66,6 +67,16 @@ pub fn render_terminal(results: &Results) -> String {
         let _ = writeln!(out, "{t}");
     }
     knee_terminal(&mut out, results);
+    for g in crossover_grid::grids(&crossover::crossovers(results)) {
+        let _ = writeln!(out, "\n{}: the faster side and by how much (95% interval of the ratio)", g.title());
+        let (header, rows) = g.table();
+        let mut t = Table::new();
+        t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled).set_header(&header);
+        for r in rows {
+            t.add_row(r);
+        }
+        let _ = writeln!(out, "{t}");
+    }
     let flips = crossover::lines(results);
     if !flips.is_empty() {
         let _ =
@@ -107,7 +118,7 @@ fn knee_terminal(out: &mut String, results: &Results) {
     }
     let lines = knee::findings(results);
     if !lines.is_empty() {
-        let _ = writeln!(out, "\nThe knee (p99 past {:.0}× the p50 at the lowest rate):", knee::BOUND);
+        let _ = writeln!(out, "\nThe knee (p99 past {:.0}× the p99 at the lowest rate):", knee::BOUND);
         for line in lines {
             let _ = writeln!(out, "  - {line}");
         }
@@ -178,6 +189,28 @@ pub fn render(results: &Results, charts: &Charts, crossovers: &[Crossover]) -> S
         });
         out.push_str("</section>\n");
     }
+    let grids = crossover_grid::grids(crossovers);
+    if !grids.is_empty() {
+        out.push_str("<section>\n<h2>The answer across settings</h2>\n");
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">For each question, at each number of consumers (across) and work per number \
+             (down): the side whose best cell is faster, and by how much, where the 95% interval of the ratio \
+             excludes 1; <i>tied</i> where it does not.</p>"
+        );
+        for g in &grids {
+            let _ = writeln!(out, "<h3>{}</h3>", escape(&g.title()));
+            let (header, rows) = g.table();
+            html_table(&mut out, &header, &rows, |i, cell| match i {
+                0 => "",
+                _ if cell == "tied" => " class=\"tied\"",
+                _ if cell.starts_with(&format!("{} ", g.a)) => " class=\"side-a\"",
+                _ if cell == "-" => "",
+                _ => " class=\"side-b\"",
+            });
+        }
+        out.push_str("</section>\n");
+    }
     if !crossovers.is_empty() {
         out.push_str("<section>\n<h2>Where the answer flips</h2>\n");
         let _ = writeln!(
@@ -195,6 +228,19 @@ pub fn render(results: &Results, charts: &Charts, crossovers: &[Crossover]) -> S
         }
         out.push_str("</ul>\n</section>\n");
     }
+    let load = crossover::load_effects(results);
+    if !load.is_empty() {
+        out.push_str("<section>\n<h2>What background load does</h2>\n");
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">Per runtime and family, its best cell under each load against its best with \
+             none (95% interval of the ratio), and the cell whose rank among its family moves most.</p>\n<ul>"
+        );
+        for line in load {
+            let _ = writeln!(out, "<li>{}</li>", escape(&line));
+        }
+        out.push_str("</ul>\n</section>\n");
+    }
     let curves = knee::curves(results);
     if !curves.is_empty() {
         out.push_str("<section>\n<h2>Latency against offered load</h2>\n");
@@ -203,7 +249,7 @@ pub fn render(results: &Results, charts: &Charts, crossovers: &[Crossover]) -> S
             "<p class=\"note\">Open loop: each consumer's takes are scheduled at a fixed rate and each \
              latency runs from the take's scheduled time, so waiting in a queue counts. A thick line is a \
              variant's p99; where it turns up, queueing has begun. The knee is the first offered rate at \
-             which p99 passes {:.0}× the p50 the variant had at the lowest rate.</p>",
+             which p99 passes {:.0}× the p99 the variant had at the lowest rate (a sleeping consumer wakes late, so the lowest rate's p99 already holds that lateness).</p>",
             knee::BOUND
         );
         for (_, svg) in knees {
