@@ -54,7 +54,7 @@ pub const SWEEP_DEFAULT_TOTAL: u64 = 1 << 18;
 pub const SWEEP_DEFAULT_WORK: [u64; 4] = [0, 1_000, 10_000, 100_000];
 /// Request channel capacities of a default sweep: rendezvous, one slot,
 /// and N (one slot per consumer, the bench default).
-pub const SWEEP_DEFAULT_CAPACITY: [&str; 3] = ["0", "1", "N"];
+pub const SWEEP_DEFAULT_CAPACITY: [Option<u64>; 3] = [Some(0), Some(1), None];
 /// Busy work a sample of a work point is held to, ns: at a point with work
 /// W the total is halved until TOTAL x W fits (see [`Sweep::total_at`]), so
 /// that a 100 µs point takes a fraction of a second per sample, not a minute.
@@ -215,20 +215,20 @@ pub struct SweepArgs {
     /// Executor threads of the async runtimes, comma separated, e.g. `1,2,4` for the workers axis [default: the cores].
     #[arg(long, value_name = "K,K..", value_delimiter = ',')]
     pub workers: Vec<u64>,
-    /// Busy work per number, ns, comma separated: an axis with its own chart (ns/number against work).
-    #[arg(long, value_name = "NS,NS..", value_delimiter = ',', default_values_t = SWEEP_DEFAULT_WORK)]
+    /// Busy work per number, ns, comma separated: an axis with its own chart (ns/number against work) [default: 0,1000,10000,100000; 0 when another axis (--capacity, --load, --rate, --cpus) is given].
+    #[arg(long, value_name = "NS,NS..", value_delimiter = ',')]
     pub work: Vec<u64>,
     /// CPUs to pin each process to, comma separated: an axis with its own chart [default: not pinned].
     #[arg(long, value_name = "K,K..", value_delimiter = ',')]
     pub cpus: Vec<u64>,
-    /// Busy threads of background load beside each process, comma separated: an axis with its own chart.
-    #[arg(long, value_name = "K,K..", value_delimiter = ',', default_values_t = [0u64])]
+    /// Busy threads of background load beside each process, comma separated: an axis with its own chart [default: 0].
+    #[arg(long, value_name = "K,K..", value_delimiter = ',')]
     pub load: Vec<u64>,
     /// Open loop at these offered rates, numbers per second, comma separated: an axis, with latency percentiles against offered load [default: closed loop].
     #[arg(long, value_name = "R,R..", value_delimiter = ',')]
     pub rate: Vec<u64>,
-    /// Request channel capacities of the bounded channel and actor variants, comma separated (0: rendezvous where the crate has one; N: one slot per consumer, the bench default): an axis with its own chart; at a point other than N only those variants run.
-    #[arg(long, value_name = "C,C..", value_delimiter = ',', value_parser = parse_capacity, default_values = SWEEP_DEFAULT_CAPACITY)]
+    /// Request channel capacities of the bounded channel and actor variants, comma separated (0: rendezvous where the crate has one; N: one slot per consumer, the bench default): an axis with its own chart; at a point other than N only those variants run [default: 0,1,N; N when another axis (--work, --load, --rate, --cpus) is given].
+    #[arg(long, value_name = "C,C..", value_delimiter = ',', value_parser = parse_capacity)]
     pub capacity: Vec<u64>,
     /// Processes per point, run in rounds: with more than one, every crossover and load finding rests on the spread between processes.
     #[arg(long, value_name = "R", default_value_t = 1)]
@@ -312,7 +312,14 @@ impl SweepArgs {
         for &k in &workers {
             check_workers(k)?;
         }
-        let work = sorted_unique(&self.work);
+        // A bare sweep maps work and capacity; one that names an axis asks
+        // about that axis, and the axes it does not name hold still.
+        let named = [&self.work, &self.capacity, &self.load, &self.rate, &self.cpus].iter().any(|a| !a.is_empty());
+        let work = match sorted_unique(&self.work) {
+            list if list.is_empty() && named => vec![0],
+            list if list.is_empty() => SWEEP_DEFAULT_WORK.to_vec(),
+            list => list,
+        };
         for &ns in &work {
             check_work(ns)?;
         }
@@ -323,7 +330,10 @@ impl SweepArgs {
         for k in cpus.iter().flatten() {
             check_cpus(*k)?;
         }
-        let load = sorted_unique(&self.load);
+        let load = match sorted_unique(&self.load) {
+            list if list.is_empty() => vec![0],
+            list => list,
+        };
         for &k in &load {
             check_load(k)?;
         }
@@ -336,7 +346,8 @@ impl SweepArgs {
         }
         // N (parsed as DEFAULT_CAPACITY) sorts last, as it is drawn.
         let capacity: Vec<Option<u64>> = match sorted_unique(&self.capacity) {
-            list if list.is_empty() => vec![None],
+            list if list.is_empty() && named => vec![None],
+            list if list.is_empty() => SWEEP_DEFAULT_CAPACITY.to_vec(),
             list => list.into_iter().map(|c| (c != DEFAULT_CAPACITY).then_some(c)).collect(),
         };
         for c in capacity.iter().flatten() {
@@ -529,6 +540,21 @@ pub mod tests {
         // An odd total cannot be halved: it stays whole rather than break a consumer count.
         let s = sweep_args(&["--consumers", "3", "--total", "999", "--work", "1000000"]).sweep().unwrap();
         assert_eq!(s.total_at(1_000_000), 999);
+    }
+
+    #[test]
+    fn naming_an_axis_holds_the_unnamed_ones_still() {
+        let s = sweep_args(&["--load", "0,2"]).sweep().unwrap();
+        assert_eq!(
+            (s.work.as_slice(), s.capacity.as_slice(), s.load.as_slice()),
+            ([0].as_slice(), [None].as_slice(), [0, 2].as_slice())
+        );
+        let s = sweep_args(&["--work", "0,500"]).sweep().unwrap();
+        assert_eq!((s.work.as_slice(), s.capacity.as_slice()), ([0, 500].as_slice(), [None].as_slice()));
+        let s = sweep_args(&["--capacity", "1"]).sweep().unwrap();
+        assert_eq!((s.work.as_slice(), s.capacity.as_slice()), ([0].as_slice(), [Some(1)].as_slice()));
+        let s = sweep_args(&["--consumers", "4"]).sweep().unwrap();
+        assert_eq!((s.work.as_slice(), s.capacity.len()), (SWEEP_DEFAULT_WORK.as_slice(), 3));
     }
 
     #[test]
