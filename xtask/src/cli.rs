@@ -42,12 +42,13 @@ pub const DEFAULT_TIMEOUT_S: f64 = 300.0;
 
 /// `sweep`: consumer counts of a default sweep, 1 to 1,024 in steps of 4×.
 pub const SWEEP_DEFAULT_CONSUMERS: [u64; 6] = [1, 4, 16, 64, 256, 1024];
-/// Numbers per sample at the no-work points of a default sweep: 2^18, and
+/// Numbers per sample at the no-work points of a default sweep: 2^16, and
 /// divisible by every default consumer count (a power of ten is not
 /// divisible by 256 or 1024, and a total that changed from consumer count
-/// to consumer count would not be a fixed total). Small enough that a
-/// 1,024-thread channel point takes seconds, not a minute.
-pub const SWEEP_DEFAULT_TOTAL: u64 = 1 << 18;
+/// to consumer count would not be a fixed total). Small enough that the
+/// slowest point (one OS thread's round trips through a parked server
+/// thread, about 60 µs each on a 2-core VM) takes seconds, not a minute.
+pub const SWEEP_DEFAULT_TOTAL: u64 = 1 << 16;
 /// Work per number of a default sweep, ns: none, 1, 10 and 100 µs, the
 /// range over which the primitives go from all that is measured to noise
 /// beside the work.
@@ -57,15 +58,15 @@ pub const SWEEP_DEFAULT_WORK: [u64; 4] = [0, 1_000, 10_000, 100_000];
 pub const SWEEP_DEFAULT_CAPACITY: [Option<u64>; 3] = [Some(0), Some(1), None];
 /// Busy work a sample of a work point is held to, ns: at a point with work
 /// W the total is halved until TOTAL x W fits (see [`Sweep::total_at`]), so
-/// that a 100 µs point takes a fraction of a second per sample, not a minute.
-pub const SWEEP_WORK_PER_SAMPLE_NS: u64 = 250_000_000;
+/// that a 100 µs point takes a tenth of a second per sample, not a minute.
+pub const SWEEP_WORK_PER_SAMPLE_NS: u64 = 50_000_000;
 /// Counted samples per point: the floor the runtime binaries keep anyway.
 pub const SWEEP_DEFAULT_SAMPLES: u64 = 3;
 /// Warm-up samples per point: none, to keep the default sweep short.
 pub const SWEEP_DEFAULT_WARMUP: u64 = 0;
 /// Seconds per point after which no counted sample starts: small, so every
 /// point but the fastest takes exactly [`SWEEP_DEFAULT_SAMPLES`].
-pub const SWEEP_DEFAULT_BUDGET_S: f64 = 0.5;
+pub const SWEEP_DEFAULT_BUDGET_S: f64 = 0.25;
 /// Seconds a point may run before it is killed (a 1,024-thread channel
 /// point takes about a minute on two busy cores).
 pub const SWEEP_DEFAULT_TIMEOUT_S: f64 = 180.0;
@@ -209,7 +210,7 @@ pub struct SweepArgs {
     /// Consumer counts, comma separated.
     #[arg(long, value_name = "N,N..", value_delimiter = ',', default_values_t = SWEEP_DEFAULT_CONSUMERS)]
     pub consumers: Vec<u64>,
-    /// Numbers per sample at the points without work; each consumer takes TOTAL / N, so N must divide it. A point with W ns of work halves it until TOTAL x W is at most 0.25 s.
+    /// Numbers per sample at the points without work; each consumer takes TOTAL / N, so N must divide it. A point with W ns of work halves it until TOTAL x W is at most 0.05 s.
     #[arg(long, value_name = "TOTAL", default_value_t = SWEEP_DEFAULT_TOTAL)]
     pub total: u64,
     /// Executor threads of the async runtimes, comma separated, e.g. `1,2,4` for the workers axis [default: the cores].
@@ -523,7 +524,7 @@ pub mod tests {
         let s = sweep_args(&[]).sweep().unwrap();
         assert_eq!(s.workloads.len(), 6);
         assert!(s.workloads.iter().all(|w| w.total() == SWEEP_DEFAULT_TOTAL));
-        assert_eq!(s.workloads[5], Workload { consumers: 1024, per_consumer: 256 });
+        assert_eq!(s.workloads[5], Workload { consumers: 1024, per_consumer: 64 });
         assert_eq!((s.settings.samples, s.settings.warmup), (3, 0));
         assert_eq!(s.work, SWEEP_DEFAULT_WORK);
         assert_eq!(s.capacity, [Some(0), Some(1), None]);
@@ -534,9 +535,9 @@ pub mod tests {
     fn work_points_take_fewer_numbers_but_every_consumer_keeps_one() {
         let s = sweep_args(&[]).sweep().unwrap();
         let totals: Vec<u64> = SWEEP_DEFAULT_WORK.iter().map(|&w| s.total_at(w)).collect();
-        // 2^18 at no work, then halved until TOTAL x W <= 0.25 s, never below 1,024 (the most consumers).
-        assert_eq!(totals, [1 << 18, 1 << 17, 1 << 14, 2048]);
-        assert!(s.workloads_at(100_000).iter().all(|w| w.total() == 2048 && w.per_consumer >= 2));
+        // 2^16 at no work, then halved until TOTAL x W <= 0.05 s, never below 1,024 (the most consumers).
+        assert_eq!(totals, [1 << 16, 1 << 15, 4096, 1024]);
+        assert!(s.workloads_at(100_000).iter().all(|w| w.total() == 1024 && w.per_consumer >= 1));
         // An odd total cannot be halved: it stays whole rather than break a consumer count.
         let s = sweep_args(&["--consumers", "3", "--total", "999", "--work", "1000000"]).sweep().unwrap();
         assert_eq!(s.total_at(1_000_000), 999);

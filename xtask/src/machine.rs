@@ -34,6 +34,17 @@ pub struct Machine {
     pub crates: BTreeMap<String, Vec<String>>,
     /// Git commit and whether the tree had changes.
     pub git: Option<Git>,
+    /// The kernel's clock source (`tsc`, `kvm-clock`, `hpet`): a slow one
+    /// makes every timestamp cost more (absent in runs written before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clocksource: Option<String>,
+    /// The CPU frequency governor of CPU 0 (`performance`, `powersave`),
+    /// `none` where the kernel exposes no cpufreq (most virtual machines).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub governor: Option<String>,
+    /// Sockets and NUMA nodes, when the kernel says: `1 socket, 1 NUMA node`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topology: Option<String>,
 }
 
 /// Where the source came from.
@@ -71,6 +82,10 @@ impl Machine {
             rustc: rustc_version(),
             crates: versions,
             git: git(root),
+            clocksource: sys_file("devices/system/clocksource/clocksource0/current_clocksource"),
+            governor: sys_file("devices/system/cpu/cpu0/cpufreq/scaling_governor")
+                .or_else(|| Path::new("/sys/devices/system/cpu").exists().then(|| "none".into())),
+            topology: topology(),
         }
     }
 
@@ -86,6 +101,21 @@ impl Machine {
             self.kernel,
             self.rustc
         )
+    }
+
+    /// What the kernel says about timing and placement, for the header:
+    /// `clocksource tsc · governor none · 1 socket, 1 NUMA node`; empty
+    /// for runs written before it was recorded.
+    pub fn timing(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(c) = &self.clocksource {
+            parts.push(format!("clocksource {c}"));
+        }
+        if let Some(g) = &self.governor {
+            parts.push(format!("governor {g}"));
+        }
+        parts.extend(self.topology.clone());
+        parts.join(" · ")
     }
 
     /// A short name: the host name, else `CPU, N cores`.
@@ -154,6 +184,41 @@ fn git(root: &Path) -> Option<Git> {
 fn output(cmd: &mut Command) -> Option<String> {
     let out = cmd.output().ok().filter(|o| o.status.success())?;
     Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// The trimmed first line of a file under /sys, if it can be read.
+fn sys_file(path: &str) -> Option<String> {
+    let text = std::fs::read_to_string(Path::new("/sys").join(path)).ok()?;
+    Some(text.lines().next()?.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// `1 socket, 1 NUMA node`, from the CPUs' package ids and the node folders.
+fn topology() -> Option<String> {
+    let cpus = std::fs::read_dir("/sys/devices/system/cpu").ok()?;
+    let packages: BTreeSet<String> = cpus
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_str().is_some_and(|n| n.starts_with("cpu") && n[3..].parse::<u32>().is_ok()))
+        .filter_map(|e| std::fs::read_to_string(e.path().join("topology/physical_package_id")).ok())
+        .map(|id| id.trim().to_string())
+        .collect();
+    if packages.is_empty() {
+        return None;
+    }
+    let nodes = std::fs::read_dir("/sys/devices/system/node")
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter(|e| {
+                    e.file_name().to_str().is_some_and(|n| n.starts_with("node") && n[4..].parse::<u32>().is_ok())
+                })
+                .count()
+        })
+        .unwrap_or(0);
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut out = plural(packages.len(), "socket");
+    if nodes > 0 {
+        out.push_str(&format!(", {}", plural(nodes, "NUMA node")));
+    }
+    Some(out)
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use dispenser_core::evidence;
 use dispenser_core::stats::Stats;
 
 /// Column names, in order.
-pub const COLUMNS: [&str; 55] = [
+pub const COLUMNS: [&str; 57] = [
     "runtime",
     "flavor",
     "workers",
@@ -50,6 +50,8 @@ pub const COLUMNS: [&str; 55] = [
     "work_share",
     "numbers_per_sec",
     "setup_median_ns",
+    "start_skew_median_ns",
+    "start_skew_share",
     "cpu_per_wall",
     "user_cpu_s",
     "system_cpu_s",
@@ -125,7 +127,12 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
         let shown = failure.unwrap_or(r);
         let fair = cell.fairness().filter(|_| ok);
         let per_number = |v: Option<f64>| opt(v.filter(|_| ok).map(|x| x.to_string()));
-        let row: [String; 55] = [
+        // How far apart the consumers started: the median over every
+        // counted sample of every process (none for the baseline).
+        let skew = dispenser_core::stats::median(
+            cell.records.iter().flat_map(|r| r.start_skew_ns.iter().map(|&n| n as f64)).collect(),
+        );
+        let row: [String; 57] = [
             r.runtime.clone(),
             r.executor.flavor.clone(),
             opt(r.executor.workers.map(|w| w.to_string())),
@@ -162,6 +169,8 @@ pub fn render(results: &Results) -> Result<Vec<u8>> {
             opt(r.work_share().filter(|_| ok).map(|x| x.to_string())),
             opt(estimate.map(|e| (numbers * 1e9 / e.point).to_string())),
             stat(|s| s.setup_median_ns),
+            opt(skew.filter(|_| ok).map(|x| x.to_string())),
+            opt(skew.zip(estimate).filter(|_| ok).map(|(k, e)| (k / e.point).to_string())),
             opt(res.as_ref().map(|x| x.cpu_per_wall.to_string())),
             opt(res.as_ref().map(|x| x.user_cpu_s.to_string())),
             opt(res.as_ref().map(|x| x.system_cpu_s.to_string())),

@@ -345,6 +345,10 @@ pub fn header(results: &Results) -> Vec<String> {
     let mut lines = Vec::new();
     if let Some(m) = &results.machine {
         lines.push(format!("machine: {}", m.summary()));
+        let timing = m.timing();
+        if !timing.is_empty() {
+            lines.push(format!("timing: {timing}"));
+        }
         lines.push(format!("commit: {}", m.commit()));
         if !m.crates.is_empty() {
             lines.push(format!("crates: {}", m.crate_list()));
@@ -492,6 +496,9 @@ pub mod tests {
             rustc: "rustc 1.95.0".into(),
             crates: [("tokio".to_string(), vec!["1.48.0".to_string()])].into(),
             git: Some(crate::machine::Git { commit: "0123456789abcdef".into(), dirty: true }),
+            clocksource: Some("tsc".into()),
+            governor: Some("none".into()),
+            topology: Some("1 socket, 1 NUMA node".into()),
         };
         let run = RunInfo { seed: Some(42), started_utc: Some("2026-11-28T12:00:00Z".into()), ..RunInfo::default() };
         Results::new(run, Some(machine), records)
