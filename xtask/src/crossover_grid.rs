@@ -107,6 +107,9 @@ pub fn grids(crossovers: &[Crossover]) -> Vec<Grid> {
     }
     // A grid of one row says no more than the crossover line it came from.
     out.retain(|g| g.rows.len() >= 2);
+    // The default capacity (every variant runs there) first; then the rest
+    // in order, each context's questions together.
+    out.sort_by_key(|g| !g.fixed.iter().all(|&(a, x)| a != Axis::Capacity || x == crate::axis::DEFAULT_CAPACITY));
     out
 }
 

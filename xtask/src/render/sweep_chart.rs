@@ -16,6 +16,8 @@ use std::collections::BTreeSet;
 
 /// Width of one panel, pixels.
 const PANEL_W: u32 = 430;
+/// Most panels in one row of a chart.
+const MAX_COLUMNS: usize = 4;
 /// Height of the chart, pixels.
 const HEIGHT: u32 = 500;
 /// Height of the title band and of the machine line band, pixels.
@@ -343,7 +345,12 @@ fn render(s: &RuntimeSweep, x: &XScale, y: (f64, f64), cores: usize, total: u64,
     if panels.is_empty() {
         return Ok(String::new());
     }
-    let width = (PANEL_W * panels.len() as u32).max(620);
+    // At most MAX_COLUMNS panels side by side, then another row: a default
+    // sweep has 12 panels per runtime (work x capacity), unreadable in one.
+    let cols = panels.len().min(MAX_COLUMNS);
+    let rows_of_panels = panels.len().div_ceil(cols) as u32;
+    let panel_h = HEIGHT - TITLE_H - FOOT_H;
+    let width = (PANEL_W * cols as u32).max(620);
     // One legend for every panel, above them, so it never hides a line;
     // wrapped into rows so that many variants still fit the width.
     let colors = legend(&panels);
@@ -352,10 +359,11 @@ fn render(s: &RuntimeSweep, x: &XScale, y: (f64, f64), cores: usize, total: u64,
     let mut svg = String::new();
     {
         let err = |e: &dyn std::fmt::Display| anyhow!("drawing the sweep chart: {e}");
-        let root = SVGBackend::with_string(&mut svg, (width, HEIGHT + extra)).into_drawing_area();
+        let height = TITLE_H + extra + panel_h * rows_of_panels + FOOT_H;
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| err(&e))?;
         let (head, rest) = root.split_vertically(TITLE_H + extra);
-        let (body, base) = rest.split_vertically(HEIGHT - TITLE_H - FOOT_H);
+        let (body, base) = rest.split_vertically(panel_h * rows_of_panels);
         let title = format!(
             "{} · ns per number vs {}, {} numbers per point (log-log, median)",
             s.label(),
@@ -378,7 +386,7 @@ fn render(s: &RuntimeSweep, x: &XScale, y: (f64, f64), cores: usize, total: u64,
             (12, 22),
         )
         .map_err(|e| err(&e))?;
-        let areas = body.split_evenly((1, panels.len()));
+        let areas = body.split_evenly((rows_of_panels as usize, cols));
         for (pi, (area, panel)) in areas.iter().zip(&panels).enumerate() {
             let mut chart = ChartBuilder::on(area)
                 .caption(panel.title(cores), ("sans-serif", 14))
@@ -394,7 +402,7 @@ fn render(s: &RuntimeSweep, x: &XScale, y: (f64, f64), cores: usize, total: u64,
             chart
                 .configure_mesh()
                 .x_desc(s.axis.name())
-                .y_desc(if pi == 0 { "ns per number" } else { "" })
+                .y_desc(if pi % cols == 0 { "ns per number" } else { "" })
                 .x_label_formatter(&|v| x.label(*v))
                 .y_label_formatter(&|v| format_ns(*v))
                 .label_style(("sans-serif", 12))

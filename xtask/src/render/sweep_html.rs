@@ -167,28 +167,6 @@ pub fn render(results: &Results, charts: &Charts, crossovers: &[Crossover]) -> S
              min(consumers, cores) cores); where the lines meet, the choice of dispenser stops mattering.</p>"
         );
     }
-    let sweeps = sweep_chart::collect_all(results);
-    if sweeps.is_empty() {
-        out.push_str("<p>No point finished.</p>\n");
-    }
-    for s in &sweeps {
-        let by = match s.axis {
-            Axis::Consumers => String::new(),
-            a => format!(" · by {}", a.name()),
-        };
-        let _ = writeln!(out, "<section>\n<h2>{}{}</h2>", escape(&s.label()), escape(&by));
-        if let Some((_, svg)) = charts.iter().find(|(stem, _)| stem == &s.stem) {
-            let _ = writeln!(out, "<div class=\"chart\">{}</div>", inline_svg(svg));
-        }
-        let (header, rows) = table(s);
-        // A status (TIMEOUT, FAILED) is upper case; a figure is a number.
-        html_table(&mut out, &header, &rows, |i, cell| match i {
-            0 => "",
-            _ if cell.chars().next().is_some_and(|c| c.is_ascii_uppercase()) => " class=\"bad\"",
-            _ => " class=\"num\"",
-        });
-        out.push_str("</section>\n");
-    }
     let grids = crossover_grid::grids(crossovers);
     if !grids.is_empty() {
         out.push_str("<section>\n<h2>The answer across settings</h2>\n");
@@ -209,6 +187,28 @@ pub fn render(results: &Results, charts: &Charts, crossovers: &[Crossover]) -> S
                 _ => " class=\"side-b\"",
             });
         }
+        out.push_str("</section>\n");
+    }
+    let sweeps = sweep_chart::collect_all(results);
+    if sweeps.is_empty() {
+        out.push_str("<p>No point finished.</p>\n");
+    }
+    for s in &sweeps {
+        let by = match s.axis {
+            Axis::Consumers => String::new(),
+            a => format!(" · by {}", a.name()),
+        };
+        let _ = writeln!(out, "<section>\n<h2>{}{}</h2>", escape(&s.label()), escape(&by));
+        if let Some((_, svg)) = charts.iter().find(|(stem, _)| stem == &s.stem) {
+            let _ = writeln!(out, "<div class=\"chart\">{}</div>", inline_svg(svg));
+        }
+        let (header, rows) = table(s);
+        // A status (TIMEOUT, FAILED) is upper case; a figure is a number.
+        html_table(&mut out, &header, &rows, |i, cell| match i {
+            0 => "",
+            _ if cell.chars().next().is_some_and(|c| c.is_ascii_uppercase()) => " class=\"bad\"",
+            _ => " class=\"num\"",
+        });
         out.push_str("</section>\n");
     }
     if !crossovers.is_empty() {
