@@ -182,7 +182,10 @@ impl Crossover {
         }
         let label = |x: u64| self.axis.label(x);
         let span = |a: u64, b: u64| {
-            if a == b { label(a) } else { format!("{}–{}", a, label(b)) }
+            // `1–16 cons.`, but `rendezvous–capacity 1`: a capacity's start
+            // may be a word.
+            let from = if self.axis == Axis::Capacity { label(a) } else { a.to_string() };
+            if a == b { label(a) } else { format!("{from}–{}", label(b)) }
         };
         let parts: Vec<String> = runs
             .iter()
