@@ -26,8 +26,15 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     // a running bench holds is a usage error before anything is written.
     let claimed = rundir::RunDir::claim(&out)?;
     rundir::write_outputs(claimed.path(), &results, false)?;
-    render::print(&Terminal { wide: args.wide }, &results)?;
-    eprintln!("report: {}", out.join("report.html").display());
+    // A sweep's terminal is the sweep's (its answer grids, not a table of
+    // every point as if they were one bench's cells).
+    if render::is_sweep(&results) {
+        render::print(&render::sweep_html::SweepTerminal, &results)?;
+        eprintln!("report: {}", out.join("sweep.html").display());
+    } else {
+        render::print(&Terminal { wide: args.wide }, &results)?;
+        eprintln!("report: {}", out.join("report.html").display());
+    }
     Ok(ExitCode::SUCCESS)
 }
 

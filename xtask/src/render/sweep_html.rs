@@ -48,10 +48,15 @@ pub fn table(s: &RuntimeSweep) -> (Vec<String>, Vec<Vec<String>>) {
 /// The terminal report of a sweep: header lines, then a table per runtime.
 pub fn render_terminal(results: &Results) -> String {
     let mut out = String::new();
-    for line in super::header(results) {
+    for line in super::terminal::header(results, false) {
         let _ = writeln!(out, "{line}");
     }
-    for s in sweep_chart::collect_all(results) {
+    // A sweep that maps consumers x work (the default one) answers with its
+    // grids; its per-point tables (hundreds of rows) and the full list of
+    // flips stay in sweep.html, so the terminal shows the answer, not a wall.
+    let grids = crossover_grid::grids(&crossover::crossovers(results));
+    let map = !grids.is_empty();
+    for s in sweep_chart::collect_all(results).into_iter().filter(|_| !map) {
         let _ = writeln!(out, "\n{}: median ns per number, by {}", s.label(), s.axis.name());
         let (header, rows) = table(&s);
         let mut t = Table::new();
@@ -67,18 +72,28 @@ pub fn render_terminal(results: &Results) -> String {
         let _ = writeln!(out, "{t}");
     }
     knee_terminal(&mut out, results);
-    for g in crossover_grid::grids(&crossover::crossovers(results)) {
+    for g in &grids {
         let _ = writeln!(out, "\n{}: the faster side and by how much (95% interval of the ratio)", g.title());
         let (header, rows) = g.table();
         let mut t = Table::new();
-        t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled).set_header(&header);
+        // Within the report's width: a long side's name wraps in its square.
+        t.load_preset(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(super::text::WIDTH as u16)
+            .set_header(&header);
         for r in rows {
             t.add_row(r);
         }
         let _ = writeln!(out, "{t}");
     }
     let flips = crossover::lines(results);
-    if !flips.is_empty() {
+    if map {
+        let _ = writeln!(
+            out,
+            "\nEvery point's ns per number, the charts and all {} crossover lines are in sweep.html.",
+            flips.len()
+        );
+    } else if !flips.is_empty() {
         let _ =
             writeln!(out, "\nWhere the answer flips (best cell of each side per point, 95% interval of the ratio):");
         for line in flips {

@@ -36,7 +36,7 @@ pub fn render(results: &Results, wide: bool) -> String {
 
 /// The run's header lines; without `wide`, wrapped at their ` · ` and `, `
 /// joints to fit [`super::text::WIDTH`].
-fn header(results: &Results, wide: bool) -> Vec<String> {
+pub(super) fn header(results: &Results, wide: bool) -> Vec<String> {
     let lines = super::header(results);
     if wide {
         return lines;
