@@ -288,11 +288,11 @@ fn ordinal(n: usize) -> String {
 }
 
 /// What background load does, when a sweep varies it: per runtime and
-/// family, its best cell under each load against its best cell with none (the slowdown, with
-/// the 95% interval of the ratio), and per runtime and family the cell
-/// whose rank moves most (`under load 2, kanal-bounded falls from 1st to 5th
-/// among channels on sync (threads)`), for every combination of the other
-/// varied axes.
+/// family, its best cell under each load against its best cell with none
+/// (the slowdown, with the 95% interval of the ratio), and per runtime and
+/// family the cell whose rank moves most (`under load 2, kanal-bounded falls
+/// from 1st to 5th among channels on sync (threads)`), for every
+/// combination of the other varied axes.
 pub fn load_effects(results: &Results) -> Vec<String> {
     let varied = Axis::varied(results);
     if !varied.contains(&Axis::Load) {

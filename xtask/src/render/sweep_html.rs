@@ -45,7 +45,8 @@ pub fn table(s: &RuntimeSweep) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-/// The terminal report of a sweep: header lines, then a table per runtime.
+/// The terminal report of a sweep: header lines, then a table per runtime
+/// and the flips; for a map (consumers x work), the answer grids instead.
 pub fn render_terminal(results: &Results) -> String {
     let mut out = String::new();
     for line in super::terminal::header(results, false) {
