@@ -53,7 +53,9 @@ pub fn band_chart<'a, 'b>(
         .margin(12)
         .x_label_area_size(36)
         .y_label_area_size(label_px)
-        .build_cartesian_2d((lo..hi).log_scale(), (0..n).into_segmented())
+        // An integer range holds both ends, so 0..n would make n + 1 bands
+        // and leave an empty one at the top: 0..n-1 is one band per row.
+        .build_cartesian_2d((lo..hi).log_scale(), (0..n.saturating_sub(1)).into_segmented())
         .map_err(|e| err(&e))?;
     let label_of = |v: &SegmentValue<usize>| match v {
         // Rank 1 is drawn at the top: band n-1.
@@ -63,7 +65,7 @@ pub fn band_chart<'a, 'b>(
     chart
         .configure_mesh()
         .disable_y_mesh()
-        .y_labels(n + 1)
+        .y_labels(n)
         .y_label_formatter(&label_of)
         .x_label_formatter(&|v| format_ns(*v))
         .x_desc(x_desc)
