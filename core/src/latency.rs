@@ -135,6 +135,9 @@ impl Probe for Scheduled {
         self.nanos.push(u64::try_from(mark.elapsed().as_nanos()).unwrap_or(u64::MAX));
     }
     fn reserve(&mut self, requests: usize) {
+        // On the thread that will wait on this timetable, before the clock:
+        // the syscall stays out of the first request's latency.
+        no_timer_slack();
         let span = SPAN.get().copied().unwrap_or_default();
         self.period = span / u32::try_from(requests.max(1)).unwrap_or(u32::MAX);
         self.nanos.reserve_exact(requests);
@@ -162,7 +165,6 @@ pub fn wait_until(due: Instant) {
     // Linux's default 50 µs timer slack, 34 µs (p99 114 µs) with a slack of
     // 1 ns: the slack goes, and the margin covers most of what is left.
     const SPIN: std::time::Duration = std::time::Duration::from_micros(120);
-    no_timer_slack();
     loop {
         let now = Instant::now();
         if now >= due {
@@ -180,7 +182,8 @@ pub fn wait_until(due: Instant) {
 /// Sets this thread's timer slack to 1 ns (once per thread): the kernel
 /// may otherwise end a sleep up to 50 µs late to batch wake-ups, and an
 /// open loop's latency runs from the scheduled time, so that lateness
-/// would be measured as queueing.
+/// would be measured as queueing. [`wait_until`] relies on it; the
+/// open-loop probe sets it as it is reserved, on the waiting thread.
 fn no_timer_slack() {
     #[cfg(target_os = "linux")]
     {

@@ -268,9 +268,10 @@ pub fn crossovers(results: &Results) -> Vec<Crossover> {
     out
 }
 
-/// The crossover findings as lines (`title: sentence`), then what load does.
-pub fn lines(results: &Results) -> Vec<String> {
-    let mut out: Vec<String> = crossovers(results).iter().map(|c| format!("{}: {}", c.title(), c.sentence())).collect();
+/// The findings of `crossovers` (of `results`) as lines (`title:
+/// sentence`), then what load does.
+pub fn lines(crossovers: &[Crossover], results: &Results) -> Vec<String> {
+    let mut out: Vec<String> = crossovers.iter().map(|c| format!("{}: {}", c.title(), c.sentence())).collect();
     out.extend(load_effects(results));
     out
 }

@@ -24,17 +24,9 @@ pub struct Grid {
     pub rows: Vec<u64>,
     /// Consumer counts of each column, ascending.
     pub cols: Vec<u64>,
-    /// (work, consumers) → the square.
-    pub squares: BTreeMap<(u64, u64), Square>,
-}
-
-/// One square: who is faster, and by how much.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Square {
-    /// Who leads.
-    pub lead: Lead,
-    /// The leader's name (`lock`), or `tied`.
-    pub text: String,
+    /// (work, consumers) → the square: the leader and by how much
+    /// (`lock 6.05×`), or `tied`.
+    pub squares: BTreeMap<(u64, u64), String>,
 }
 
 impl Grid {
@@ -58,7 +50,7 @@ impl Grid {
             .iter()
             .map(|&w| {
                 let mut row = vec![work_label(w)];
-                row.extend(self.cols.iter().map(|&c| self.squares.get(&(w, c)).map_or("-".into(), |s| s.text.clone())));
+                row.extend(self.cols.iter().map(|&c| self.squares.get(&(w, c)).map_or("-".into(), String::clone)));
                 row
             })
             .collect();
@@ -98,7 +90,7 @@ pub fn grids(crossovers: &[Crossover]) -> Vec<Grid> {
                 Lead::B => format!("{} {}×", c.b, fig(1.0 / p.ratio.point)),
                 Lead::Tied => "tied".into(),
             };
-            g.squares.insert((work, p.x), Square { lead: p.lead, text });
+            g.squares.insert((work, p.x), text);
         }
     }
     for g in &mut out {

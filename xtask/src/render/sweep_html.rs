@@ -55,7 +55,8 @@ pub fn render_terminal(results: &Results) -> String {
     // A sweep that maps consumers x work (the default one) answers with its
     // grids; its per-point tables (hundreds of rows) and the full list of
     // flips stay in sweep.html, so the terminal shows the answer, not a wall.
-    let grids = crossover_grid::grids(&crossover::crossovers(results));
+    let crossovers = crossover::crossovers(results);
+    let grids = crossover_grid::grids(&crossovers);
     let map = !grids.is_empty();
     for s in sweep_chart::collect_all(results).into_iter().filter(|_| !map) {
         let _ = writeln!(out, "\n{}: median ns per number, by {}", s.label(), s.axis.name());
@@ -87,7 +88,7 @@ pub fn render_terminal(results: &Results) -> String {
         }
         let _ = writeln!(out, "{t}");
     }
-    let flips = crossover::lines(results);
+    let flips = crossover::lines(&crossovers, results);
     if map {
         let _ = writeln!(
             out,
