@@ -126,6 +126,7 @@ pub mod tests {
             workloads: vec![Workload::QUICK],
             processes: 1,
             min_samples: 3,
+            fixed_counts: true,
             samples: 3,
             warmup: 0,
             budget_s: 1.0,

@@ -80,6 +80,13 @@ pub struct Cell {
     pub process: u32,
 }
 
+impl Cell {
+    /// The cell without its process number: the same for all its processes.
+    pub fn key(&self) -> String {
+        format!("{} {} {}", self.target.label(), self.variant.name, self.workload)
+    }
+}
+
 impl fmt::Display for Cell {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {} {} #{}", self.target.label(), self.variant.name, self.workload, self.process + 1)

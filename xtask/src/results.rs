@@ -36,6 +36,10 @@ pub struct BenchSettings {
     /// Counted samples per process the budget never cuts below (older records: 3).
     #[serde(default = "three")]
     pub min_samples: u64,
+    /// Whether a cell's first process to succeed fixed the counted samples
+    /// of its other processes (see `run::SampleCounts`; older runs: no).
+    #[serde(default)]
+    pub fixed_counts: bool,
     /// Warm-up samples per cell.
     pub warmup: u64,
     /// Seconds per process after which no counted sample starts (once `min_samples` are in).

@@ -12,19 +12,26 @@ use dispenser_core::Record;
 use dispenser_core::Status;
 use dispenser_core::table::format_ns;
 use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::HashMap;
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 /// The command line of one cell: explicit settings, so a record never
-/// depends on a binary's defaults.
-pub fn command(cell: &Cell, settings: &BenchSettings) -> Command {
+/// depends on a binary's defaults. `fixed`: the counted samples this
+/// process must take, set by an earlier process of the same cell (see
+/// [`SampleCounts`]); `None` lets the budget decide.
+pub fn command(cell: &Cell, settings: &BenchSettings, fixed: Option<u64>) -> Command {
     let mut cmd = Command::new(&cell.target.exe);
     cmd.args(["--variant", &cell.variant.name, "--format", "json"]);
     cmd.args(["--consumers", &cell.workload.consumers.to_string()]);
     cmd.args(["--per-consumer", &cell.workload.per_consumer.to_string()]);
-    cmd.args(["--samples", &settings.samples.to_string(), "--warmup", &settings.warmup.to_string()]);
-    cmd.args(["--min-samples", &settings.min_samples.to_string()]);
+    let (samples, floor) = match fixed {
+        Some(k) => (k, k),
+        None => (settings.samples, settings.min_samples),
+    };
+    cmd.args(["--samples", &samples.to_string(), "--warmup", &settings.warmup.to_string()]);
+    cmd.args(["--min-samples", &floor.to_string()]);
     cmd.args(["--budget", &settings.budget_s.to_string()]);
     if settings.latency {
         cmd.arg("--latency");
@@ -95,6 +102,32 @@ fn work_rate(target: &Target) -> Option<f64> {
     })
 }
 
+/// The counted samples per process of each cell, fixed by its first
+/// process to succeed. That one takes as many as the budget allows (up to
+/// `--samples`); every later process of the cell takes exactly as many,
+/// whatever its own speed. With the budget alone, a process in a fast mode
+/// took more samples than one in a slow mode, so the processes' medians
+/// rested on unequal evidence; and the count no longer depends on how
+/// busy the machine was when each process ran.
+#[derive(Debug, Default)]
+pub struct SampleCounts(HashMap<String, u64>);
+
+impl SampleCounts {
+    /// The count fixed for `cell`'s processes, if one of them has succeeded.
+    pub fn get(&self, cell: &Cell) -> Option<u64> {
+        self.0.get(&cell.key()).copied()
+    }
+
+    /// Fixes the count from `record` unless already fixed: only an `ok`
+    /// record with counted samples fixes it.
+    pub fn learn(&mut self, cell: &Cell, record: &Record) {
+        let taken = record.dispense_ns.len() as u64;
+        if record.is_ok() && taken > 0 {
+            self.0.entry(cell.key()).or_insert(taken);
+        }
+    }
+}
+
 /// How a run of cells ended.
 #[derive(Debug, PartialEq, Eq)]
 pub enum RunEnd {
@@ -121,10 +154,15 @@ pub fn run_all(
     );
     let started = Instant::now();
     let width = cells.len().to_string().len();
+    let mut counts = SampleCounts::default();
     for (i, cell) in cells.iter().enumerate() {
         // Drawn once per cell: the bar has no ticker thread of its own.
         bar.set_message(format!("{cell} ({} left)", cells.len() - i));
-        let out = process::run(command(cell, settings), settings.timeout(), stop);
+        let out = process::run(
+            command(cell, settings, counts.get(cell).filter(|_| settings.fixed_counts)),
+            settings.timeout(),
+            stop,
+        );
         let (record, took) = match out {
             Ok(out) => (record_from(cell, settings, &out), out.elapsed),
             Err(e) => {
@@ -149,6 +187,7 @@ pub fn run_all(
             elapsed / 60,
             elapsed % 60
         );
+        counts.learn(cell, &record);
         // suspend() prints even when the bar is hidden (stderr not a terminal).
         bar.suspend(|| eprintln!("{line}"));
         if let Err(e) = sink(record) {
@@ -168,7 +207,7 @@ mod tests {
 
     #[test]
     fn the_command_passes_every_setting() {
-        let cmd = command(&cell(&["current-thread"], true), &settings());
+        let cmd = command(&cell(&["current-thread"], true), &settings(), None);
         let args: Vec<String> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
         let line = args.join(" ");
         assert_eq!(
@@ -176,17 +215,40 @@ mod tests {
             "--variant flume-bounded --format json --consumers 4 --per-consumer 10000 --samples 3 --warmup 0 \
              --min-samples 3 --budget 1 --flavor current-thread --workers 2 --sample-timeout=9"
         );
-        let cmd = command(&cell(&[], false), &settings());
+        let cmd = command(&cell(&[], false), &settings(), None);
         assert!(!cmd.get_args().any(|a| a == "--workers" || a == "--flavor"));
         // Without one of the user's, the cell gets a sample timeout under its own.
         let own = BenchSettings { bench_args: Vec::new(), ..settings() };
         let args: Vec<String> =
-            command(&cell(&[], false), &own).get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+            command(&cell(&[], false), &own, None).get_args().map(|a| a.to_string_lossy().into_owned()).collect();
         assert!(args.ends_with(&["--sample-timeout".to_string(), "3.75".to_string()]), "{args:?}");
         // Work and pinning reach every process, threads included.
         let knobs = BenchSettings { work_ns: 500, cpus: Some(1), ..settings() };
         let line: Vec<String> =
-            command(&cell(&[], false), &knobs).get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+            command(&cell(&[], false), &knobs, None).get_args().map(|a| a.to_string_lossy().into_owned()).collect();
         assert!(line.join(" ").contains("--work 500 --cpus 1"), "{line:?}");
+    }
+
+    #[test]
+    fn a_cells_first_success_fixes_the_sample_count_of_its_other_processes() {
+        let first = cell(&[], false);
+        let later = Cell { process: 3, ..first.clone() };
+        let other = Cell { workload: dispenser_core::Workload { consumers: 9, per_consumer: 10 }, ..first.clone() };
+        let mut counts = SampleCounts::default();
+        let mut failed = unmeasured_cell(&first, &settings(), Status::Failed, "boom".into());
+        counts.learn(&first, &failed);
+        assert_eq!(counts.get(&later), None, "a failed process fixes nothing");
+        failed.status = Status::Ok;
+        failed.dispense_ns = vec![5, 6];
+        counts.learn(&first, &failed);
+        failed.dispense_ns = vec![5, 6, 7];
+        counts.learn(&later, &failed);
+        assert_eq!(counts.get(&later), Some(2), "the first success fixes it, later ones do not change it");
+        assert_eq!(counts.get(&other), None, "another workload is another cell");
+        let line: Vec<String> = command(&later, &settings(), counts.get(&later))
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        assert!(line.join(" ").contains("--samples 2 --warmup 0 --min-samples 2"), "{line:?}");
     }
 }

@@ -367,11 +367,12 @@ pub fn header(results: &Results) -> Vec<String> {
     }
     if let Some(s) = &run.settings {
         run_line.push(format!(
-            "{} process{} per cell, each {} samples max ({} min), {} warm-up, {} s budget, {} s timeout",
+            "{} process{} per cell, each {} samples max ({} min{}), {} warm-up, {} s budget, {} s timeout",
             s.processes,
             if s.processes == 1 { "" } else { "es" },
             s.samples,
             s.min_samples,
+            if s.fixed_counts && s.processes > 1 { "; a cell's first process fixes its count" } else { "" },
             s.warmup,
             s.budget_s,
             s.timeout_s
