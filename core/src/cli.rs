@@ -78,6 +78,12 @@ pub struct CommonArgs {
     /// the first K of the CPUs it may use [default: not pinned].
     #[arg(long, value_name = "K")]
     pub cpus: Option<u64>,
+    /// Place threads on distinct CPUs of those the process may use (after
+    /// --cpus), round robin when there are more threads than CPUs: the
+    /// sample thread and the producer on the first, executor workers and
+    /// consumer threads on the next ones [default: the OS places them].
+    #[arg(long)]
+    pub pin: bool,
     /// Open loop: offer this many numbers per second in all, each consumer on
     /// a fixed timetable, and time every request from when it was due
     /// (latency percentiles include queueing) [default: closed loop].
@@ -185,7 +191,8 @@ pub fn one_line(clap_message: &str) -> String {
 /// the only thread, so every thread started later (samples, consumers,
 /// executor workers: runtimes are built after this returns) inherits the
 /// mask (see [`crate::cpus`]). A K of 0 or more than the CPUs the process
-/// may use exits with 2 and one line.
+/// may use exits with 2 and one line. With `--pin`, turns the thread
+/// placement on (see [`crate::placement`]); off Linux that exits with 2.
 pub fn parse_and_pin<P: Parser + AsRef<CommonArgs>>() -> P {
     let parsed: P = parse();
     // Asked by xtask, which calibrates --work once per run.
@@ -205,6 +212,13 @@ pub fn parse_and_pin<P: Parser + AsRef<CommonArgs>>() -> P {
     }
     if let Some(k) = parsed.as_ref().cpus
         && let Err(e) = crate::cpus::pin_first(k)
+    {
+        eprintln!("error: {e}");
+        std::process::exit(2);
+    }
+    // After --cpus: the threads are placed within the CPUs it left.
+    if parsed.as_ref().pin
+        && let Err(e) = crate::placement::enable()
     {
         eprintln!("error: {e}");
         std::process::exit(2);
@@ -295,6 +309,7 @@ impl CommonArgs {
             work_ns: limits::work_ns(self.work)?,
             work_steps: crate::work::check_steps(self.work, self.work_steps).map_err(UsageError)?,
             cpus: self.pinned_cpus()?,
+            pin: self.placed()?,
             load: limits::load(self.load)?,
             rate: self.rate.map(limits::rate).transpose()?,
             capacity: self.capacity.map(limits::capacity).transpose()?,
@@ -311,6 +326,16 @@ impl CommonArgs {
             (Some(_), None) => {
                 Err(UsageError("bug: --cpus was not applied (main must call cli::parse_and_pin)".into()))
             }
+        }
+    }
+
+    /// Whether threads are placed (`--pin`); refused, as for `--cpus`, when
+    /// `--pin` was given but not applied.
+    fn placed(&self) -> Result<bool, UsageError> {
+        match (self.pin, crate::placement::enabled()) {
+            (false, _) => Ok(false),
+            (true, true) => Ok(true),
+            (true, false) => Err(UsageError("bug: --pin was not applied (main must call cli::parse_and_pin)".into())),
         }
     }
 

@@ -33,6 +33,9 @@ pub enum PinError {
     /// Pinning is only implemented on Linux.
     #[error("--cpus is only supported on Linux")]
     Unsupported,
+    /// Placing threads (`--pin`) is only implemented on Linux.
+    #[error("--pin is only supported on Linux")]
+    PinUnsupported,
 }
 
 /// Pins this thread, and so every thread it starts from now on, to the
@@ -71,8 +74,15 @@ pub fn allowed() -> Result<Vec<usize>, PinError> {
     }
 }
 
-#[cfg(target_os = "linux")]
 fn set(cpus: &[usize]) -> Result<(), PinError> {
+    set_for(0, cpus)
+}
+
+/// Pins thread `tid` of this process (0: the calling thread) to `cpus`,
+/// each an id [`allowed`] returned. Only that thread: the others, and the
+/// threads it already started, keep their masks.
+#[cfg(target_os = "linux")]
+pub fn set_for(tid: libc::pid_t, cpus: &[usize]) -> Result<(), PinError> {
     // SAFETY: CPU_SET writes bits of a zeroed cpu_set_t we own (every id came
     // from CPU_ISSET, so it is below CPU_SETSIZE); sched_setaffinity reads it.
     unsafe {
@@ -80,7 +90,7 @@ fn set(cpus: &[usize]) -> Result<(), PinError> {
         for &c in cpus {
             libc::CPU_SET(c, &mut set);
         }
-        if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
+        if libc::sched_setaffinity(tid, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
             let reason = std::io::Error::last_os_error().to_string();
             return Err(PinError::Os { cpus: cpus.to_vec(), reason });
         }
@@ -94,8 +104,9 @@ pub fn allowed() -> Result<Vec<usize>, PinError> {
     Err(PinError::Unsupported)
 }
 
+/// Pins one thread of this process (Linux only).
 #[cfg(not(target_os = "linux"))]
-fn set(_: &[usize]) -> Result<(), PinError> {
+pub fn set_for(_tid: i32, _cpus: &[usize]) -> Result<(), PinError> {
     Err(PinError::Unsupported)
 }
 

@@ -7,7 +7,8 @@
 //! crate. Here: the [`Workload`] and its [`limits`], [`validate()`], the
 //! sample loop ([`runner`]), [`stats`], [`resources`], the serialized
 //! [`Record`], the variant [`variant::Listing`], the command line, the busy
-//! [`work`] per number and the CPU pinning ([`cpus`]).
+//! [`work`] per number, the CPU pinning ([`cpus`]) and the thread
+//! [`placement`].
 
 pub mod cli;
 pub mod cpus;
@@ -16,6 +17,7 @@ pub mod fairness;
 pub mod latency;
 pub mod limits;
 pub mod load;
+pub mod placement;
 pub mod record;
 pub mod resources;
 pub mod runner;

@@ -4,6 +4,7 @@
 
 use crate::fairness::Fairness;
 use crate::latency::LatencyStats;
+use crate::placement::Placed;
 use crate::resources::Resources;
 use crate::stats::Stats;
 use crate::{Family, Violation, Workload};
@@ -97,6 +98,16 @@ pub struct Settings {
     /// CPUs the process was pinned to (`--cpus`); `None`: not pinned.
     #[serde(default)]
     pub cpus: Option<usize>,
+    /// Whether threads were placed on CPUs by rule (`--pin`, see
+    /// [`crate::placement`]); absent when not, and in records written
+    /// before it existed.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub pin: bool,
+    /// With `--pin`, the process's long-lived threads (executor workers) in
+    /// creation order, each with the CPU it was pinned to; the per-sample
+    /// threads follow the rule in [`crate::placement`] and are not listed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub placement: Vec<Placed>,
     /// Busy threads of background load in a separate process while the
     /// samples ran (`--load`; 0, none, in records written before it existed).
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -296,9 +307,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn settings_written_before_work_and_cpus_still_read() {
+    fn settings_written_before_work_cpus_and_pin_still_read() {
         let old = r#"{"samples":3,"warmup":1,"budget_s":5.0,"latency":false}"#;
         let s: Settings = serde_json::from_str(old).unwrap();
-        assert_eq!((s.work_ns, s.cpus), (0, None));
+        assert_eq!((s.work_ns, s.cpus, s.pin, s.placement.len()), (0, None, false, 0));
     }
 }

@@ -43,6 +43,8 @@ pub struct RunConfig {
     pub work_steps: Option<u64>,
     /// CPUs the process is pinned to, for the record (see [`crate::cpus`]).
     pub cpus: Option<usize>,
+    /// Threads placed on CPUs by rule (`--pin`, see [`crate::placement`]).
+    pub pin: bool,
     /// Busy threads of background load while the samples run (see [`crate::load`]).
     pub load: usize,
     /// Open loop: numbers per second offered (see [`crate::latency::Scheduled`]).
@@ -91,9 +93,14 @@ pub fn run_sample<C: Send + Sync + 'static>(
     let (tx, rx) = mpsc::channel();
     let ctx = Arc::clone(ctx);
     std::thread::Builder::new()
-        .name("sample".into())
+        .name(crate::placement::SAMPLE_THREAD.into())
         .spawn(move || {
-            let result = catch_unwind(AssertUnwindSafe(|| run(&ctx, &workload, mode)));
+            // With --pin, slot 0: this thread coordinates (and, for a
+            // current-thread executor, runs the tasks); before any clock.
+            let result = match crate::placement::pin_this_thread(0) {
+                Ok(()) => catch_unwind(AssertUnwindSafe(|| run(&ctx, &workload, mode))),
+                Err(e) => Ok(Err(SampleError::Placement(e.to_string()))),
+            };
             // The receiver is gone only if the sample was already declared hung.
             let _ = tx.send(result);
         })
@@ -161,6 +168,8 @@ pub fn run_variant<C: Send + Sync + 'static>(
         work_ns: cfg.work_ns,
         work_steps: cfg.work_steps,
         cpus: cfg.cpus,
+        pin: cfg.pin,
+        placement: Vec::new(),
         load: cfg.load,
         rate: cfg.rate,
         capacity: cfg.capacity,
@@ -175,7 +184,10 @@ pub fn run_variant<C: Send + Sync + 'static>(
         settings,
     );
     let mut fairness = Vec::new();
-    if let Err(e) = measure(runtime, variant, workload, cfg, &mut record, &mut fairness) {
+    let measured = measure(runtime, variant, workload, cfg, &mut record, &mut fairness);
+    // Whatever placement the process got, even if this variant failed after it.
+    record.settings.placement = crate::placement::placed().to_vec();
+    if let Err(e) = measured {
         record.status = match &e {
             SampleError::Invalid(_) => Status::Invalid,
             SampleError::Hung { .. } => Status::Hung,
@@ -220,6 +232,11 @@ fn measure<C: Send + Sync + 'static>(
     if cfg.prime {
         // Closed loop whatever the mode: the timetable is the workload's.
         validated(ctx, variant, primer(workload), Mode::Throughput, cfg)?;
+    }
+    // With --pin, once per process: after the primer, which starts an
+    // executor that starts lazily, and before the first sample.
+    if cfg.pin {
+        crate::placement::place_process().map_err(|e| SampleError::Placement(e.to_string()))?;
     }
     for _ in 0..cfg.warmup {
         validated(ctx, variant, workload, mode, cfg)?;
@@ -287,6 +304,7 @@ mod tests {
             work_ns: 0,
             work_steps: None,
             cpus: None,
+            pin: false,
             load: 0,
             rate: None,
             capacity: None,

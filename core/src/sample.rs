@@ -43,6 +43,9 @@ pub enum SampleError {
     /// A thread or task could not be spawned.
     #[error("could not spawn: {0}")]
     Spawn(String),
+    /// A thread could not be pinned to its CPU (`--pin`).
+    #[error("could not place a thread: {0}")]
+    Placement(String),
     /// A participant panicked.
     #[error("panicked: {0}")]
     Panicked(String),

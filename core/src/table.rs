@@ -56,6 +56,9 @@ pub fn context_line(r: &Record) -> String {
     if let Some(k) = r.settings.cpus {
         let _ = write!(line, " (pinned to {k})");
     }
+    if r.settings.pin {
+        line.push_str(" · threads placed (--pin)");
+    }
     if r.settings.work_ns > 0 {
         let _ = write!(line, " · {} of work per number", format_ns(r.settings.work_ns as f64));
     }
@@ -172,6 +175,8 @@ mod tests {
                 work_ns: 0,
                 work_steps: None,
                 cpus: None,
+                pin: false,
+                placement: Vec::new(),
                 load: 0,
                 rate: None,
                 capacity: None,
@@ -220,6 +225,9 @@ mod tests {
         let text = render(&[r.clone()]);
         assert!(text.lines().next().unwrap().contains("2 logical cores (pinned to 2) · 300.0 ns of work per number"));
         assert!(text.contains("300.0 (50% work)"), "{text}");
+        r.settings.pin = true;
+        let placed = render(&[r.clone()]);
+        assert!(placed.lines().next().unwrap().contains("(pinned to 2) · threads placed (--pin) · 300.0 ns"));
         r.family = Family::Baseline;
         assert!((r.work_share().unwrap() - 1.0).abs() < 1e-9, "the baseline works on one thread");
         r.settings.work_ns = 0;

@@ -21,10 +21,10 @@ dispenser_core::workers_cli! {
 }
 
 fn main() -> ExitCode {
-    // Pins the process for `--cpus K` before may starts its workers (at the
-    // first spawn), so they inherit the mask; may's own pinning is off.
+    // Pins the process for `--cpus K` before may starts its workers (in
+    // `May::new`), so they inherit the mask; may's own pinning is off.
     let cli: Cli = cli::parse_and_pin();
-    let may = cli.workers.workers().map(May::new);
+    let may = cli.workers.workers().and_then(|k| May::new(k).map_err(cli::UsageError::from));
     let runtime = may.map(|m| Runtime::new("may", m.executor(), m, variants::VARIANTS, &variants::FAULTS));
     cli::main_or_refuse(&cli.common, runtime)
 }

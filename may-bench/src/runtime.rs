@@ -22,22 +22,31 @@ pub const STACK_WORDS: usize = 2048;
 
 /// may's scheduler on K worker threads. may's configuration is global and
 /// read when the scheduler starts (at the first spawn), so [`May::new`]
-/// sets it before anything is spawned and exactly once per process.
+/// sets it and then starts the scheduler, exactly once per process.
 #[derive(Debug)]
 pub struct May {
     workers: usize,
 }
 
 impl May {
-    /// Configures K workers and the coroutine stack size; call once, before
-    /// the first coroutine is spawned.
-    pub fn new(workers: usize) -> Self {
+    /// Configures K workers and the coroutine stack size, then starts the
+    /// scheduler; call once, before any other coroutine is spawned.
+    pub fn new(workers: usize) -> std::io::Result<Self> {
         may::config().set_workers(workers).set_stack_size(STACK_WORDS);
         // may pins worker i to core i by default, which would override the
         // process's `--cpus` mask (and no other runtime here pins): off, so
         // the workers inherit the mask like every other runtime's threads.
         may::config().set_worker_pin(false);
-        May { workers }
+        // The scheduler starts its threads (a timer, then the K workers) at
+        // the first spawn: made here, from the main thread, so they exist
+        // before the first sample, as the other executors' do, with or
+        // without the primer, for `--pin` to place them (a sample thread
+        // pinned to one CPU would otherwise hand them its mask).
+        // SAFETY: the empty coroutine holds no thread-local and uses a few
+        // words of its stack.
+        let started = unsafe { may::coroutine::Builder::new().name("start".into()).spawn(|| {}) }?;
+        started.join().map_err(|_| std::io::Error::other("may's first coroutine panicked"))?;
+        Ok(May { workers })
     }
 
     /// Flavor and worker count, for every record.

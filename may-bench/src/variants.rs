@@ -106,7 +106,7 @@ mod tests {
     /// worker thread instead of a coroutine would hang here.
     #[test]
     fn every_variant_dispenses_each_number_once_on_two_workers() {
-        let may = May::new(2);
+        let may = May::new(2).unwrap();
         for w in [Workload { consumers: 3, per_consumer: 50 }, Workload { consumers: 200, per_consumer: 5 }] {
             for v in VARIANTS {
                 for mode in [Mode::Throughput, Mode::Latency] {

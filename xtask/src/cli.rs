@@ -139,6 +139,9 @@ pub struct BenchArgs {
     /// Pin every runtime process to the first K CPUs xtask may use [default: not pinned].
     #[arg(long, value_name = "K")]
     pub cpus: Option<u64>,
+    /// Place every runtime process's threads on distinct CPUs (after --cpus), round robin (passed to every process) [default: the OS places them].
+    #[arg(long)]
+    pub pin: bool,
     /// K busy threads (in a separate process) compete for the cores while every cell runs (0: an idle machine).
     #[arg(long, value_name = "K", default_value_t = 0)]
     pub load: u64,
@@ -226,6 +229,9 @@ pub struct SweepArgs {
     /// CPUs to pin each process to, comma separated: an axis with its own chart [default: not pinned].
     #[arg(long, value_name = "K,K..", value_delimiter = ',')]
     pub cpus: Vec<u64>,
+    /// Place every process's threads on distinct CPUs (after --cpus), round robin, at every point [default: the OS places them].
+    #[arg(long)]
+    pub pin: bool,
     /// Busy threads of background load beside each process, comma separated: an axis with its own chart [default: 0].
     #[arg(long, value_name = "K,K..", value_delimiter = ',')]
     pub load: Vec<u64>,
@@ -373,6 +379,7 @@ impl SweepArgs {
             bench_args: self.run.bench_args.clone(),
             work_ns: 0,
             cpus: None,
+            pin: self.pin,
             load: 0,
             rate: None,
             capacity: None,
@@ -485,6 +492,7 @@ impl BenchArgs {
             bench_args: self.run.bench_args.clone(),
             work_ns: self.work,
             cpus: self.cpus,
+            pin: self.pin,
             load: self.load,
             rate: self.rate,
             capacity: self.capacity,
@@ -630,6 +638,16 @@ pub mod tests {
         assert!(bench(&["--workload", "3"]).is_err());
         assert!(bench(&["--variant", "[unclosed"]).is_err());
         assert!(bench(&["--samples", "abc"]).is_err());
+    }
+
+    #[test]
+    fn pin_is_off_unless_asked_and_reaches_bench_noise_and_sweep() {
+        assert!(!bench(&[]).unwrap().settings().unwrap().pin);
+        assert!(bench(&["--pin"]).unwrap().settings().unwrap().pin);
+        let noise = Xtask::try_parse_from(["cargo xtask", "noise", "--pin"]).unwrap().task;
+        assert!(matches!(noise, Some(Task::Noise(b)) if b.settings().unwrap().pin));
+        assert!(!sweep_args(&[]).sweep().unwrap().settings.pin);
+        assert!(sweep_args(&["--pin", "--cpus", "1"]).sweep().unwrap().settings.pin);
     }
 
     #[test]

@@ -54,10 +54,11 @@ impl<'a> CellRecords<'a> {
             Some(r) => format!("{key}/rate{r}"),
             None => key,
         };
-        match s.capacity {
+        let key = match s.capacity {
             Some(c) => format!("{key}/cap{c}"),
             None => key,
-        }
+        };
+        if s.pin { format!("{key}/pin") } else { key }
     }
 
     /// Statistics over every counted sample of every process (core's one function).
@@ -131,6 +132,7 @@ impl<'a> CellRecords<'a> {
             && a.settings.load == b.settings.load
             && a.settings.rate == b.settings.rate
             && a.settings.capacity == b.settings.capacity
+            && a.settings.pin == b.settings.pin
     }
 }
 

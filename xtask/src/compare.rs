@@ -71,9 +71,21 @@ pub fn change(old: &CellRecords, new: &CellRecords) -> Option<Change> {
 }
 
 /// What identifies a cell across runs: workload (consumers, per consumer),
-/// runtime, flavor, workers, variant, work per number, pinned CPUs, load, rate and capacity.
-type Key =
-    ((usize, usize), String, String, Option<usize>, String, u64, Option<usize>, usize, Option<u64>, Option<usize>);
+/// runtime, flavor, workers, variant, work per number, pinned CPUs, load,
+/// rate, capacity and whether threads were placed (`--pin`).
+type Key = (
+    (usize, usize),
+    String,
+    String,
+    Option<usize>,
+    String,
+    u64,
+    Option<usize>,
+    usize,
+    Option<u64>,
+    Option<usize>,
+    bool,
+);
 
 fn key(c: &CellRecords) -> Key {
     let r = c.first();
@@ -90,6 +102,7 @@ fn key(c: &CellRecords) -> Key {
         s.load,
         s.rate,
         s.capacity,
+        s.pin,
     )
 }
 
@@ -110,6 +123,9 @@ fn knobs(k: &Key) -> String {
     }
     if let Some(c) = k.9 {
         out.push_str(&format!(", capacity {c}"));
+    }
+    if k.10 {
+        out.push_str(", --pin");
     }
     out
 }
@@ -543,6 +559,18 @@ mod tests {
         assert!(text.contains("NEW on laptop (Test CPU"), "{text}");
         assert!(text.contains("Only in NEW (1):\n  atomic on sync (threads, 500 ns work), 4x10000"), "{text}");
         assert!(render(&old, &old).lines().all(|l| !l.starts_with("Different machines")));
+    }
+
+    #[test]
+    fn cells_with_and_without_pin_are_different_cells() {
+        let w = Workload::QUICK;
+        let mut placed = record("sync", "atomic", w, &[100, 101, 102]);
+        placed.settings.pin = true;
+        let old = Results::new(RunInfo::default(), None, vec![record("sync", "atomic", w, &[100, 101, 102])]);
+        let new = Results::new(RunInfo::default(), None, vec![placed]);
+        let text = render(&old, &new);
+        assert!(text.contains("Only in NEW (1):\n  atomic on sync (threads, --pin), 4x10000"), "{text}");
+        assert!(text.contains("Only in OLD (1):\n  atomic on sync (threads), 4x10000"), "{text}");
     }
 
     #[test]

@@ -190,6 +190,9 @@ pub fn run(req: Request, plan: impl FnOnce(&Listed, u64) -> Result<Vec<Group>>) 
                 let capacity: Vec<u64> = capacity.iter().flatten().copied().collect();
                 axes.push_str(&format!(", bounded variants at capacity {capacity:?}{n}"));
             }
+            if req.settings.pin {
+                axes.push_str(", threads placed on CPUs round robin (--pin)");
+            }
             eprintln!(
                 "dispenser-bench sweep: {planned} points ({axes}), order --seed {seed}, results in {}",
                 dir.path().display()

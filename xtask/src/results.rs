@@ -61,6 +61,10 @@ pub struct BenchSettings {
     /// CPUs every process is pinned to (`--cpus`; a sweep sets it per group).
     #[serde(default)]
     pub cpus: Option<u64>,
+    /// Threads placed on CPUs by rule in every process (`--pin`; false in
+    /// runs written before it existed).
+    #[serde(default)]
+    pub pin: bool,
     /// Busy threads of background load beside every process (`--load`; a sweep sets it per group).
     #[serde(default)]
     pub load: u64,
@@ -108,6 +112,9 @@ impl BenchSettings {
         if let Some(k) = self.cpus {
             check_cpus(k)?;
         }
+        if self.pin {
+            check_pin()?;
+        }
         Ok(self)
     }
 
@@ -147,6 +154,15 @@ pub fn check_load(k: u64) -> Result<(), UsageError> {
 pub fn check_cpus(k: u64) -> Result<(), UsageError> {
     let allowed = dispenser_core::cpus::allowed().map_err(|e| UsageError(e.to_string()))?;
     limits::cpus(k, allowed.len()).map(drop).map_err(UsageError::from)
+}
+
+/// `--pin` where the runtime processes can place threads (Linux), checked
+/// before anything is built.
+pub fn check_pin() -> Result<(), UsageError> {
+    if !cfg!(target_os = "linux") {
+        return Err(UsageError(dispenser_core::cpus::PinError::PinUnsupported.to_string()));
+    }
+    Ok(())
 }
 
 /// How the run went, apart from its records.
@@ -303,6 +319,8 @@ pub mod tests {
                 work_ns: 0,
                 work_steps: None,
                 cpus: None,
+                pin: false,
+                placement: Vec::new(),
                 load: 0,
                 rate: None,
                 capacity: None,

@@ -53,7 +53,7 @@ pub fn sample_timeout_s(timeout_s: f64) -> f64 {
     timeout_s * 0.75
 }
 
-/// `--flavor`, `--workers`, `--work`, `--cpus` and the pass-through
+/// `--flavor`, `--workers`, `--work`, `--cpus`, `--pin` and the pass-through
 /// arguments: everything that shapes the process, so the executor probe
 /// sees the worker count the cells get (pinned, the default is K).
 pub fn executor_args(cmd: &mut Command, target: &Target, settings: &BenchSettings) {
@@ -68,6 +68,9 @@ pub fn executor_args(cmd: &mut Command, target: &Target, settings: &BenchSetting
     }
     if let Some(k) = settings.cpus {
         cmd.args(["--cpus", &k.to_string()]);
+    }
+    if settings.pin {
+        cmd.arg("--pin");
     }
     if settings.load > 0 {
         cmd.args(["--load", &settings.load.to_string()]);
@@ -223,10 +226,11 @@ mod tests {
             command(&cell(&[], false), &own, None).get_args().map(|a| a.to_string_lossy().into_owned()).collect();
         assert!(args.ends_with(&["--sample-timeout".to_string(), "3.75".to_string()]), "{args:?}");
         // Work and pinning reach every process, threads included.
-        let knobs = BenchSettings { work_ns: 500, cpus: Some(1), ..settings() };
+        let knobs = BenchSettings { work_ns: 500, cpus: Some(1), pin: true, ..settings() };
         let line: Vec<String> =
             command(&cell(&[], false), &knobs, None).get_args().map(|a| a.to_string_lossy().into_owned()).collect();
-        assert!(line.join(" ").contains("--work 500 --cpus 1"), "{line:?}");
+        assert!(line.join(" ").contains("--work 500 --cpus 1 --pin"), "{line:?}");
+        assert!(!args.contains(&"--pin".to_string()), "not placed unless asked: {args:?}");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! runtime = true` marker) and every flavor it declares, so a new runtime
 //! copies no test file: listing, listing as JSON, bad input, every variant
 //! valid on two small workloads, `--work` and `--cpus 1` recorded with at
-//! most one core busy, a closed stdout, and the harness's faults (a lost
+//! most one core busy, `--pin` recorded with the threads it placed, a
+//! closed stdout, and the harness's faults (a lost
 //! reply reported `hung`, a duplicated number `invalid`).
 
 use cargo_metadata::{Message, MetadataCommand, Package};
@@ -259,6 +260,31 @@ fn check_work_and_one_cpu(t: &Target, names: &[String]) {
     }
 }
 
+/// `--pin` on every variant, tiny: every record says pinned, and the
+/// executor's long-lived threads (at least its workers, but for the one
+/// that runs in `block_on` on the sample thread) are listed, each on a CPU
+/// the process may use; OS threads place themselves per sample and list none.
+fn check_pin(t: &Target, names: &[String]) {
+    let mut args = vec!["--pin", "--consumers", "3", "--per-consumer", "100"];
+    if t.takes_workers {
+        args.extend(["--workers", "2"]);
+    }
+    args.extend(["--samples", "1", "--warmup", "0", "--format", "json", "--sample-timeout", "60"]);
+    let out = t.run(&args);
+    let on = format!("{} --pin", t.name());
+    assert_eq!(out.status.code(), Some(0), "{on}: {}", stderr(&out));
+    let records = records(&out);
+    assert_eq!(records.len(), names.len(), "{on}");
+    let allowed = dispenser_core::cpus::allowed().unwrap();
+    for r in &records {
+        assert_eq!((r.status, r.settings.pin), (Status::Ok, true), "{on}: {} {:?}", r.variant, r.error);
+        let placed = &r.settings.placement;
+        let workers = r.executor.workers.unwrap_or(1);
+        assert!(placed.len() + 1 >= workers, "{on}: {} placed {placed:?}", r.variant);
+        assert!(placed.iter().all(|p| allowed.contains(&p.cpu)), "{on}: {} placed {placed:?}", r.variant);
+    }
+}
+
 /// `--load 1` runs the samples beside a busy thread in a child process:
 /// the record says so, the cell is ok, and the child is gone when the
 /// binary exits.
@@ -420,6 +446,7 @@ fn every_runtime_binary_keeps_the_contract() {
         check_every_variant_valid(&t, &names);
         check_work_and_one_cpu(&t, &names);
         check_load(&t, &names);
+        check_pin(&t, &names);
         check_open_loop(&t, &names);
         check_capacity(&t);
         check_table_is_the_default(&t, &names);

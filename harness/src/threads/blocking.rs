@@ -43,6 +43,15 @@ pub trait Blocking: Send + Sync + 'static {
     /// Unparks the participant `unparker` belongs to; callable from any
     /// participant or thread.
     fn unpark(unparker: &Self::Unparker);
+    /// Places the calling participant at `slot` (see
+    /// `dispenser_core::placement`; 0 is the producer's, consumer `i`'s is
+    /// `i + 1`), called as it starts, before its start line. An OS thread
+    /// pins itself there with `--pin`; a coroutine does nothing (it moves
+    /// between its scheduler's workers, which the runner places).
+    fn place(slot: usize) -> Result<(), SampleError> {
+        let _ = slot;
+        Ok(())
+    }
     /// Waits until `due` (an open-loop request's scheduled time) without
     /// holding up other participants: a thread sleeps then spins; a
     /// coroutine must yield its worker instead.
@@ -87,5 +96,9 @@ impl Blocking for Threads {
 
     fn unpark(unparker: &Self::Unparker) {
         unparker.unpark();
+    }
+
+    fn place(slot: usize) -> Result<(), SampleError> {
+        dispenser_core::placement::pin_this_thread(slot).map_err(|e| SampleError::Placement(e.to_string()))
     }
 }

@@ -260,14 +260,20 @@ where
     let producer = match producer {
         Some(producer) => {
             let lines = Arc::clone(lines);
-            Some(r.spawn(Some("producer"), move || if lines.0.wait() { producer() } else { Ok(()) })?)
+            Some(r.spawn(Some("producer"), move || {
+                // Placed before the line, its error reported after it: a
+                // participant that never reached the line would hang the sample.
+                let placed = R::place(0);
+                if lines.0.wait() { placed.and_then(|()| producer()) } else { Ok(()) }
+            })?)
         }
         None => None,
     };
     let mut consumers = Vec::with_capacity(takers.len());
-    for mut take in takers {
+    for (i, mut take) in takers.into_iter().enumerate() {
         let lines = Arc::clone(lines);
         let handle = r.spawn(None, move || {
+            let placed = R::place(i + 1);
             let (line, finish) = &*lines;
             let mut numbers = reserve_list(per_consumer);
             let mut probe = P::default();
@@ -276,6 +282,7 @@ where
             if !line.wait() {
                 return Err(SampleError::Closed("start called off"));
             }
+            placed?;
             // The first take starts now: the start skew's stamp.
             let started = std::time::Instant::now();
             for _ in 0..per_consumer {

@@ -383,6 +383,9 @@ pub fn header(results: &Results) -> Vec<String> {
         if let Some(k) = s.cpus {
             run_line.push(format!("pinned to {k} CPU{}", if k == 1 { "" } else { "s" }));
         }
+        if s.pin {
+            run_line.push("threads placed on CPUs round robin (--pin)".into());
+        }
         if s.load > 0 {
             run_line.push(format!("{} busy thread{} of load", s.load, if s.load == 1 { "" } else { "s" }));
         }
