@@ -504,6 +504,66 @@ pub fn winner(processes: &[Vec<Vec<f64>>], estimates: &[Estimate]) -> Option<Win
     Some(if tied.len() == 1 { Winner::Single(best) } else { Winner::Tied(tied) })
 }
 
+/// Cells a run needs before [`shift`] says anything.
+pub const SHIFT_MIN_CELLS: usize = 10;
+
+/// How the whole of a run moved against another: every cell's NEW/OLD
+/// ratio at once. A shift that every cell shares is either a change that
+/// touches every cell (the harness, the compiler) or the machine itself
+/// running faster or slower between the two runs, which per-cell
+/// verdicts cannot tell apart from a real change of that cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shift {
+    /// Cells compared.
+    pub cells: usize,
+    /// Cells whose NEW is slower (ratio above 1).
+    pub slower: usize,
+    /// The median ratio over cells.
+    pub median: f64,
+    /// A distribution-free 95% interval of that median (order statistics
+    /// at the binomial quantiles), as ratios.
+    pub interval: (f64, f64),
+    /// Two-sided sign test of "as many cells got slower as faster".
+    pub p: f64,
+}
+
+impl Shift {
+    /// The run moved as a whole: the sign test rejects at 1% and the
+    /// median moved by more than a third of the practical threshold. (A
+    /// third: a 1% shift is invisible in any one cell, yet with the
+    /// threshold at 3% it turns borderline cells into verdicts.)
+    pub fn is_significant(&self) -> bool {
+        self.p < 0.01 && self.median.ln().abs() > PRACTICAL / 3.0
+    }
+}
+
+/// The shift of a run from the per-cell ratios NEW/OLD; `None` with fewer
+/// than [`SHIFT_MIN_CELLS`] cells.
+pub fn shift(ratios: &[f64]) -> Option<Shift> {
+    use statrs::distribution::{Binomial, DiscreteCDF};
+    let mut sorted: Vec<f64> = ratios.iter().copied().filter(|r| r.is_finite() && *r > 0.0).collect();
+    let n = sorted.len();
+    if n < SHIFT_MIN_CELLS {
+        return None;
+    }
+    sorted.sort_by(f64::total_cmp);
+    let slower = sorted.iter().filter(|r| **r > 1.0).count();
+    let faster = sorted.iter().filter(|r| **r < 1.0).count();
+    let binomial = |m: usize| Binomial::new(0.5, m as u64).ok();
+    // Ties at exactly 1 carry no sign.
+    let p = match binomial(slower + faster) {
+        Some(b) if slower + faster > 0 => (2.0 * b.cdf(slower.min(faster) as u64)).min(1.0),
+        _ => 1.0,
+    };
+    // The k-th smallest and k-th largest bound the median with at least
+    // 95% coverage when P(Bin(n, 1/2) < k) <= 2.5%.
+    let b = binomial(n)?;
+    let k =
+        (0..n as u64).take_while(|&k| k == 0 || b.cdf(k - 1) <= (1.0 - CONFIDENCE) / 2.0).last().unwrap_or(0) as usize;
+    let k = k.max(1);
+    Some(Shift { cells: n, slower, median: quantile(&sorted, 0.5), interval: (sorted[k - 1], sorted[n - k]), p })
+}
+
 /// Spearman's rank correlation of paired values (average ranks for ties);
 /// `None` with fewer than two pairs or when either side is constant.
 pub fn spearman(a: &[f64], b: &[f64]) -> Option<f64> {
@@ -609,6 +669,30 @@ fn nonempty(processes: &[Vec<f64>]) -> Vec<&Vec<f64>> {
 fn sorted(mut xs: Vec<f64>) -> Vec<f64> {
     xs.sort_by(f64::total_cmp);
     xs
+}
+
+#[cfg(test)]
+mod shift_tests {
+    use super::*;
+
+    #[test]
+    fn a_run_that_moved_as_a_whole_is_told_from_scatter() {
+        // 40 cells scattered evenly around 1: no shift.
+        let even: Vec<f64> =
+            (0..40).map(|i| if i % 2 == 0 { 1.0 + 0.01 * i as f64 } else { 1.0 - 0.01 * i as f64 / 2.0 }).collect();
+        let s = shift(&even).unwrap();
+        assert!(!s.is_significant(), "{s:?}");
+        assert!(s.interval.0 < 1.0 && s.interval.1 > 1.0, "{s:?}");
+        // The same cells 4% slower: 36 of 40 slower, median 1.04-ish.
+        let moved: Vec<f64> = (0..40).map(|i| 1.04 + 0.002 * (i as f64 - 20.0)).collect();
+        let s = shift(&moved).unwrap();
+        assert!(s.is_significant() && s.slower > 30 && s.p < 1e-6, "{s:?}");
+        assert!(s.interval.0 > 1.0 && s.interval.0 <= s.median && s.median <= s.interval.1, "{s:?}");
+        // Significant but tiny (0.5%): not called a shift.
+        let tiny: Vec<f64> = moved.iter().map(|r| r / 1.035).collect();
+        assert!(!shift(&tiny).unwrap().is_significant());
+        assert_eq!(shift(&moved[..SHIFT_MIN_CELLS - 1]), None);
+    }
 }
 
 #[cfg(test)]

@@ -211,6 +211,7 @@ pub fn render_with(old: &Results, new: &Results, wide: bool) -> String {
     }
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut detectable: Vec<f64> = Vec::new();
+    let mut ratios: Vec<f64> = Vec::new();
     let mut workloads: Vec<(usize, usize)> = old_cells.keys().chain(new_cells.keys()).map(|k| k.0).collect();
     workloads.sort();
     workloads.dedup();
@@ -239,6 +240,7 @@ pub fn render_with(old: &Results, new: &Results, wide: bool) -> String {
             if let Some(d) = c.and_then(|c| c.detectable) {
                 detectable.push(d);
             }
+            ratios.extend(c.map(|c| c.ratio.point));
             let mde = c.and_then(|c| c.detectable).map_or(String::new(), |d| format!("{:.0}%", d * 100.0));
             let (po, pn) = if wide { (point(o), point(n)) } else { (point_only(o), point_only(n)) };
             let cells = [label, k.4.clone(), po, pn, ratio, verdict, mde];
@@ -303,6 +305,9 @@ pub fn render_with(old: &Results, new: &Results, wide: bool) -> String {
     };
     out.push('\n');
     say(&mut out, &format!("{}{mde}", totals.join(", ")), "  ");
+    if let Some(line) = shift_line(&ratios) {
+        say(&mut out, &line, "  ");
+    }
     let tilde = if wide { "" } else { "~: no change; " };
     say(
         &mut out,
@@ -316,6 +321,29 @@ pub fn render_with(old: &Results, new: &Results, wide: bool) -> String {
         " ",
     );
     out
+}
+
+/// One line on how the whole run moved (see [`evidence::shift`]), and,
+/// when it moved significantly, what that means for the verdicts above.
+pub fn shift_line(ratios: &[f64]) -> Option<String> {
+    let s = evidence::shift(ratios)?;
+    let mut line = format!(
+        "Whole run: NEW/OLD median over cells {:.3} [{:.3}–{:.3}], {} of {} cells slower (sign test {})",
+        s.median,
+        s.interval.0,
+        s.interval.1,
+        s.slower,
+        s.cells,
+        if s.p < 0.001 { "p < 0.001".to_string() } else { format!("p {:.3}", s.p) }
+    );
+    if s.is_significant() {
+        line.push_str(
+            "; the cells moved together: a change that touches every cell, or the machine's speed drifting \
+             between the runs (the single-thread baseline shares nothing, so its move is the machine's); cells \
+             called changed by about this much may be the machine, not the code",
+        );
+    }
+    Some(line)
 }
 
 /// Cells of `here` that `there` does not have.
@@ -359,6 +387,7 @@ pub fn aa_summary(a: &Results, b: &Results) -> String {
     let (a_cells, b_cells) = (index(a), index(b));
     let mut changed = Vec::new();
     let (mut moved, mut detectable, mut half_widths) = (Vec::new(), Vec::new(), Vec::new());
+    let mut ratios = Vec::new();
     let mut unstable = Vec::new();
     let mut between_by_runtime: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     let mut by_workload: BTreeMap<(usize, usize), (Vec<f64>, Vec<f64>)> = BTreeMap::new();
@@ -372,6 +401,7 @@ pub fn aa_summary(a: &Results, b: &Results) -> String {
             changed.push(format!("  {name}: {} {}", verdict_word(c.verdict), format_ratio(&c.ratio)));
         }
         moved.push(c.ratio.point.ln().abs());
+        ratios.push(c.ratio.point);
         detectable.extend(c.detectable);
         half_widths.extend([c.old.interval.half_width(), c.new.interval.half_width()]);
         let runtime = format!("{} ({})", k.1, cb.first().executor.flavor);
@@ -400,6 +430,9 @@ pub fn aa_summary(a: &Results, b: &Results) -> String {
         quantile_of(moved.clone(), 0.5) * 100.0,
         quantile_of(moved, 0.95) * 100.0
     );
+    if let Some(line) = shift_line(&ratios) {
+        let _ = writeln!(out, "A/A: {line}");
+    }
     for (w, (x, y)) in &by_workload {
         let rho = evidence::spearman(x, y).map_or("n/a".into(), |r| format!("{r:.3}"));
         let _ = writeln!(out, "A/A: Spearman rank correlation, workload {}x{}: {rho} ({} cells)", w.0, w.1, x.len());
@@ -510,6 +543,23 @@ mod tests {
         assert!(render(&slower, &base).contains("1 faster, 0 slower, 0 no change"));
         // 50% slower on average, but NEW's own processes disagree by 100%: no call.
         assert!(render(&base, &modes).contains("0 faster, 0 slower, 1 no change"), "{}", render(&base, &modes));
+    }
+
+    #[test]
+    fn a_run_that_moved_as_a_whole_says_so() {
+        let variants: Vec<String> = (0..12).map(|i| format!("v{i}")).collect();
+        let base =
+            run(variants.iter().map(|v| cell(v, [&[100, 101, 102], &[103, 104, 105], &[101, 102, 103]])).collect());
+        let same =
+            run(variants.iter().map(|v| cell(v, [&[101, 102, 103], &[100, 101, 102], &[104, 105, 106]])).collect());
+        let quiet = render_with(&base, &same, true);
+        assert!(quiet.contains("Whole run: NEW/OLD median over cells") && !quiet.contains("moved together"), "{quiet}");
+        let drifted = render_with(&base, &scaled(&same, 1.05), true);
+        assert!(drifted.contains("12 of 12 cells slower") && drifted.contains("moved together"), "{drifted}");
+        assert!(aa_summary(&base, &scaled(&same, 1.05)).contains("A/A: Whole run"));
+        // Too few cells to say.
+        let one = run(vec![cell("atomic", [&[100, 101, 102], &[103, 104, 105], &[101, 102, 103]])]);
+        assert!(!render(&one, &one).contains("Whole run"));
     }
 
     #[test]
