@@ -437,8 +437,13 @@ pub fn aa_summary(a: &Results, b: &Results) -> String {
         let rho = evidence::spearman(x, y).map_or("n/a".into(), |r| format!("{r:.3}"));
         let _ = writeln!(out, "A/A: Spearman rank correlation, workload {}x{}: {rho} ({} cells)", w.0, w.1, x.len());
     }
+    // The injected change is measured from where A's cells are: B is first
+    // divided by the whole run's shift, so a machine that drifted between
+    // the runs neither adds to the injected slowdown nor hides it (the
+    // shift itself is the line above).
+    let recentre = evidence::shift(&ratios).map_or(1.0, |s| s.median);
     for factor in INJECTED {
-        let b_slower = scaled(b, factor);
+        let b_slower = scaled(b, factor / recentre);
         let slower = index(&b_slower);
         let seen = compared
             .iter()
@@ -447,7 +452,11 @@ pub fn aa_summary(a: &Results, b: &Results) -> String {
                 change(ca, cb).is_some_and(|c| c.verdict == Verdict::Slower)
             })
             .count();
-        let _ = writeln!(out, "Power: B made {factor:.2}x slower is called slower in {}", share(seen, n));
+        let _ = writeln!(
+            out,
+            "Power: B made {factor:.2}x slower (after dividing out its whole-run shift {recentre:.3}) is called slower in {}",
+            share(seen, n)
+        );
     }
     let _ = writeln!(
         out,
@@ -557,6 +566,12 @@ mod tests {
         let drifted = render_with(&base, &scaled(&same, 1.05), true);
         assert!(drifted.contains("12 of 12 cells slower") && drifted.contains("moved together"), "{drifted}");
         assert!(aa_summary(&base, &scaled(&same, 1.05)).contains("A/A: Whole run"));
+        // B ran 10% fast: the injected 1.10 is measured from A's level, not lost in the drift.
+        let fast = aa_summary(&base, &scaled(&same, 0.9));
+        assert!(
+            fast.contains("1.10x slower (after dividing out its whole-run shift 0.905) is called slower in 12 of 12"),
+            "{fast}"
+        );
         // Too few cells to say.
         let one = run(vec![cell("atomic", [&[100, 101, 102], &[103, 104, 105], &[101, 102, 103]])]);
         assert!(!render(&one, &one).contains("Whole run"));
