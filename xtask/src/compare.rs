@@ -305,8 +305,8 @@ pub fn render_with(old: &Results, new: &Results, wide: bool) -> String {
     };
     out.push('\n');
     say(&mut out, &format!("{}{mde}", totals.join(", ")), "  ");
-    if let Some(line) = shift_line(&ratios) {
-        say(&mut out, &line, "  ");
+    if let Some(shift) = evidence::shift(&ratios) {
+        say(&mut out, &shift_line(&shift), "  ");
     }
     let tilde = if wide { "" } else { "~: no change; " };
     say(
@@ -325,8 +325,7 @@ pub fn render_with(old: &Results, new: &Results, wide: bool) -> String {
 
 /// One line on how the whole run moved (see [`evidence::shift`]), and,
 /// when it moved significantly, what that means for the verdicts above.
-pub fn shift_line(ratios: &[f64]) -> Option<String> {
-    let s = evidence::shift(ratios)?;
+pub fn shift_line(s: &evidence::Shift) -> String {
     let mut line = format!(
         "Whole run: NEW/OLD median over cells {:.3} [{:.3}–{:.3}], {} of {} cells slower (sign test {})",
         s.median,
@@ -343,7 +342,7 @@ pub fn shift_line(ratios: &[f64]) -> Option<String> {
              called changed by about this much may be the machine, not the code",
         );
     }
-    Some(line)
+    line
 }
 
 /// Cells of `here` that `there` does not have.
@@ -430,8 +429,9 @@ pub fn aa_summary(a: &Results, b: &Results) -> String {
         quantile_of(moved.clone(), 0.5) * 100.0,
         quantile_of(moved, 0.95) * 100.0
     );
-    if let Some(line) = shift_line(&ratios) {
-        let _ = writeln!(out, "A/A: {line}");
+    let shift = evidence::shift(&ratios);
+    if let Some(shift) = &shift {
+        let _ = writeln!(out, "A/A: {}", shift_line(shift));
     }
     for (w, (x, y)) in &by_workload {
         let rho = evidence::spearman(x, y).map_or("n/a".into(), |r| format!("{r:.3}"));
@@ -441,7 +441,7 @@ pub fn aa_summary(a: &Results, b: &Results) -> String {
     // divided by the whole run's shift, so a machine that drifted between
     // the runs neither adds to the injected slowdown nor hides it (the
     // shift itself is the line above).
-    let recentre = evidence::shift(&ratios).map_or(1.0, |s| s.median);
+    let recentre = shift.map_or(1.0, |s| s.median);
     for factor in INJECTED {
         let b_slower = scaled(b, factor / recentre);
         let slower = index(&b_slower);

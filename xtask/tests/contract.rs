@@ -241,16 +241,7 @@ fn check_every_variant_valid(t: &Target, names: &[String]) {
 /// included), executor workers too: a binary that takes `--workers` runs 2
 /// of them on the one CPU.
 fn check_work_and_one_cpu(t: &Target, names: &[String]) {
-    let mut args = vec!["--work", "500", "--cpus", "1", "--consumers", "3", "--per-consumer", "1000"];
-    if t.takes_workers {
-        args.extend(["--workers", "2"]);
-    }
-    args.extend(["--samples", "3", "--warmup", "0", "--format", "json", "--sample-timeout", "60"]);
-    let out = t.run(&args);
-    let on = format!("{} --work 500 --cpus 1", t.name());
-    assert_eq!(out.status.code(), Some(0), "{on}: {}", stderr(&out));
-    let records = records(&out);
-    assert_eq!(records.len(), names.len(), "{on}");
+    let (on, records) = every_variant_with(t, names, &["--work", "500", "--cpus", "1"], "1000", "3");
     for r in &records {
         assert_eq!(r.status, Status::Ok, "{on}: {} {:?}", r.variant, r.error);
         assert_eq!((r.settings.work_ns, r.settings.cpus), (500, Some(1)), "{on}: {}", r.variant);
@@ -260,21 +251,37 @@ fn check_work_and_one_cpu(t: &Target, names: &[String]) {
     }
 }
 
+/// Runs every variant once with `knobs`, 3 consumers of `per_consumer`
+/// numbers and `samples` samples (2 workers where the binary takes them),
+/// asserts the run succeeded with one record per variant, and returns the
+/// label for messages and the records.
+fn every_variant_with(
+    t: &Target,
+    names: &[String],
+    knobs: &[&str],
+    per_consumer: &str,
+    samples: &str,
+) -> (String, Vec<Record>) {
+    let mut args = knobs.to_vec();
+    args.extend(["--consumers", "3", "--per-consumer", per_consumer]);
+    if t.takes_workers {
+        args.extend(["--workers", "2"]);
+    }
+    args.extend(["--samples", samples, "--warmup", "0", "--format", "json", "--sample-timeout", "60"]);
+    let out = t.run(&args);
+    let on = format!("{} {}", t.name(), knobs.join(" "));
+    assert_eq!(out.status.code(), Some(0), "{on}: {}", stderr(&out));
+    let records = records(&out);
+    assert_eq!(records.len(), names.len(), "{on}");
+    (on, records)
+}
+
 /// `--pin` on every variant, tiny: every record says pinned, and the
 /// executor's long-lived threads (at least its workers, but for the one
 /// that runs in `block_on` on the sample thread) are listed, each on a CPU
 /// the process may use; OS threads place themselves per sample and list none.
 fn check_pin(t: &Target, names: &[String]) {
-    let mut args = vec!["--pin", "--consumers", "3", "--per-consumer", "100"];
-    if t.takes_workers {
-        args.extend(["--workers", "2"]);
-    }
-    args.extend(["--samples", "1", "--warmup", "0", "--format", "json", "--sample-timeout", "60"]);
-    let out = t.run(&args);
-    let on = format!("{} --pin", t.name());
-    assert_eq!(out.status.code(), Some(0), "{on}: {}", stderr(&out));
-    let records = records(&out);
-    assert_eq!(records.len(), names.len(), "{on}");
+    let (on, records) = every_variant_with(t, names, &["--pin"], "100", "1");
     let allowed = dispenser_core::cpus::allowed().unwrap();
     for r in &records {
         assert_eq!((r.status, r.settings.pin), (Status::Ok, true), "{on}: {} {:?}", r.variant, r.error);
